@@ -1,0 +1,93 @@
+package realty
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Sentinel errors shared by every layer. Implementations wrap them with
+// context (fmt.Errorf("property %d: %w", id, ErrNotFound)); callers match them
+// with errors.Is. They keep their meaning from the store to the CLI exit code.
+var (
+	// ErrNotFound: the thing asked for does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrUnauthenticated: no token, an unknown or expired token, or bad credentials.
+	ErrUnauthenticated = errors.New("not authenticated")
+	// ErrForbidden: authenticated, but not allowed (not the owner).
+	ErrForbidden = errors.New("forbidden")
+	// ErrConflict: the change collides with existing data (duplicate email).
+	ErrConflict = errors.New("conflict")
+	// ErrPrecondition: the caller's version is not the current one.
+	ErrPrecondition = errors.New("precondition failed")
+	// ErrUnavailable: the backend (database, server) cannot be reached now.
+	ErrUnavailable = errors.New("unavailable")
+)
+
+// FieldError is one failing input field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ValidationError lists every failing field of an input at once.
+type ValidationError struct {
+	Fields []FieldError `json:"errors"`
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Has reports whether field is among the failing fields.
+func (e *ValidationError) Has(field string) bool {
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// FieldNames returns the failing field names, sorted.
+func (e *ValidationError) FieldNames() []string {
+	names := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		names[i] = f.Field
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Invalid builds a ValidationError for a single field.
+func Invalid(field, format string, args ...any) *ValidationError {
+	return &ValidationError{Fields: []FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}}}
+}
+
+// problems accumulates field errors; its err method returns nil when empty.
+type problems struct{ fields []FieldError }
+
+func (p *problems) add(field, format string, args ...any) {
+	p.fields = append(p.fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) merge(prefix string, err error) {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		for _, f := range ve.Fields {
+			p.fields = append(p.fields, FieldError{Field: prefix + f.Field, Message: f.Message})
+		}
+	}
+}
+
+func (p *problems) err() error {
+	if len(p.fields) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: p.fields}
+}

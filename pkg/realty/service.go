@@ -1,0 +1,48 @@
+package realty
+
+import "context"
+
+// Service is every feature of realty. A Service value acts for one identity
+// (or for nobody): the caller never passes a user id it could forge. Methods
+// that write need that identity and fail with ErrUnauthenticated without it.
+//
+// Errors wrap ErrNotFound, ErrUnauthenticated, ErrForbidden, ErrConflict,
+// ErrPrecondition or ErrUnavailable, or are a *ValidationError.
+type Service interface {
+	// Register creates a user. The email must not be taken (ErrConflict).
+	Register(ctx context.Context, in NewUser) (User, error)
+	// Login checks credentials and opens a session whose token identifies the
+	// user in later Service values.
+	Login(ctx context.Context, in Credentials) (Session, error)
+	// Logout revokes the token this Service acts with.
+	Logout(ctx context.Context) error
+	// Me returns the acting user's full profile.
+	Me(ctx context.Context) (User, error)
+	// UpdateMe changes the acting user's profile.
+	UpdateMe(ctx context.Context, in UserPatch) (User, error)
+	// ChangePassword checks the current password, sets the new one and revokes
+	// every other token of the user.
+	ChangePassword(ctx context.Context, in PasswordChange) error
+	// User returns anybody's public profile.
+	User(ctx context.Context, id int64) (PublicUser, error)
+
+	// CreateProperty registers a property, rooms included, owned by the acting user.
+	CreateProperty(ctx context.Context, in NewProperty) (Property, error)
+	// Property returns one property with its rooms.
+	Property(ctx context.Context, id int64) (Property, error)
+	// Properties lists properties, filtered and paged by keyset.
+	Properties(ctx context.Context, f PropertyFilter) (Page[PropertySummary], error)
+	// UpdateProperty changes the owner's property. A non-zero ifVersion must be
+	// the current version (ErrPrecondition otherwise).
+	UpdateProperty(ctx context.Context, id int64, in PropertyPatch, ifVersion int64) (Property, error)
+	// DeleteProperty removes the owner's property and its rooms.
+	DeleteProperty(ctx context.Context, id int64, ifVersion int64) error
+	// AddRoom appends a room to the owner's property.
+	AddRoom(ctx context.Context, propertyID int64, in NewRoom, ifVersion int64) (Room, error)
+	// UpdateRoom changes a room of the owner's property.
+	UpdateRoom(ctx context.Context, propertyID, roomID int64, in RoomPatch, ifVersion int64) (Room, error)
+	// RemoveRoom removes a room of the owner's property.
+	RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) error
+	// Cities lists the cities that have properties, with their counts.
+	Cities(ctx context.Context) ([]CityCount, error)
+}

@@ -1,0 +1,396 @@
+package realty
+
+import (
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of user input (OWASP API4: bound everything; sizes follow RESO).
+const (
+	MaxEmail          = 254
+	MinPassword       = 8
+	MaxPassword       = 128
+	MaxPersonName     = 100
+	MaxPropertyName   = 120
+	MaxDescription    = 4000
+	MaxCity           = 100
+	MaxRooms          = 100
+	MaxRoomName       = 80
+	MaxRoomDesc       = 1000
+	MinLevel          = -5
+	MaxLevel          = 200
+	MaxFeatures       = 30
+	MaxFeature        = 40
+	MaxCursor         = 200
+	earliestBirthYear = 1900
+)
+
+// Normalized returns the user with trimmed names and a lower-cased email.
+func (in NewUser) Normalized() NewUser {
+	in.Email = NormalizeEmail(in.Email)
+	in.FirstName = strings.TrimSpace(in.FirstName)
+	in.LastName = strings.TrimSpace(in.LastName)
+	return in
+}
+
+// Validate checks every field of a normalized NewUser.
+func (in NewUser) Validate() error {
+	var p problems
+	checkEmail(&p, "email", in.Email)
+	checkPassword(&p, "password", in.Password)
+	checkText(&p, "first_name", in.FirstName, 1, MaxPersonName)
+	checkText(&p, "last_name", in.LastName, 1, MaxPersonName)
+	if in.BirthDate != nil {
+		checkBirthDate(&p, "birth_date", *in.BirthDate)
+	}
+	return p.err()
+}
+
+// Validate checks that credentials are present (not whether they are right).
+func (in Credentials) Validate() error {
+	var p problems
+	if strings.TrimSpace(in.Email) == "" {
+		p.add("email", "is required")
+	}
+	if in.Password == "" {
+		p.add("password", "is required")
+	}
+	return p.err()
+}
+
+// Normalized returns the patch with trimmed names and a lower-cased email.
+func (in UserPatch) Normalized() UserPatch {
+	if in.Email != nil {
+		in.Email = ptr(NormalizeEmail(*in.Email))
+	}
+	if in.FirstName != nil {
+		in.FirstName = ptr(strings.TrimSpace(*in.FirstName))
+	}
+	if in.LastName != nil {
+		in.LastName = ptr(strings.TrimSpace(*in.LastName))
+	}
+	return in
+}
+
+// Validate checks every member present in a normalized UserPatch.
+func (in UserPatch) Validate() error {
+	var p problems
+	if in.Email != nil {
+		checkEmail(&p, "email", *in.Email)
+	}
+	if in.FirstName != nil {
+		checkText(&p, "first_name", *in.FirstName, 1, MaxPersonName)
+	}
+	if in.LastName != nil {
+		checkText(&p, "last_name", *in.LastName, 1, MaxPersonName)
+	}
+	if in.BirthDate.Valid {
+		checkBirthDate(&p, "birth_date", in.BirthDate.V)
+	}
+	return p.err()
+}
+
+// Empty reports a patch that changes nothing.
+func (in UserPatch) Empty() bool {
+	return in.Email == nil && in.FirstName == nil && in.LastName == nil && !in.BirthDate.Set
+}
+
+// Validate checks a password change.
+func (in PasswordChange) Validate() error {
+	var p problems
+	if in.Current == "" {
+		p.add("current_password", "is required")
+	}
+	checkPassword(&p, "new_password", in.New)
+	return p.err()
+}
+
+// Normalized trims the property's fields and normalizes its rooms.
+func (in NewProperty) Normalized() NewProperty {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Description = strings.TrimSpace(in.Description)
+	in.City = NormalizeCity(in.City)
+	rooms := make([]NewRoom, len(in.Rooms))
+	for i, r := range in.Rooms {
+		rooms[i] = r.Normalized()
+	}
+	in.Rooms = rooms
+	return in
+}
+
+// Validate checks every field of a normalized NewProperty, rooms included.
+func (in NewProperty) Validate() error {
+	var p problems
+	checkText(&p, "name", in.Name, 1, MaxPropertyName)
+	checkDescription(&p, "description", in.Description, MaxDescription)
+	checkPropertyType(&p, "type", in.Type)
+	checkText(&p, "city", in.City, 1, MaxCity)
+	if len(in.Rooms) > MaxRooms {
+		p.add("rooms", "must have at most %d rooms", MaxRooms)
+	}
+	for i, r := range in.Rooms {
+		p.merge(fmt.Sprintf("rooms[%d].", i), r.Validate())
+	}
+	return p.err()
+}
+
+// Normalized trims the room's texts and normalizes its features.
+func (in NewRoom) Normalized() NewRoom {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Description = strings.TrimSpace(in.Description)
+	in.Features = NormalizeFeatures(in.Features)
+	return in
+}
+
+// Validate checks every field of a normalized NewRoom.
+func (in NewRoom) Validate() error {
+	var p problems
+	checkRoomType(&p, "type", in.Type)
+	checkText(&p, "name", in.Name, 0, MaxRoomName)
+	checkDescription(&p, "description", in.Description, MaxRoomDesc)
+	if in.Area != nil {
+		checkArea(&p, "area", *in.Area)
+	}
+	if in.Level != nil {
+		checkLevel(&p, "level", *in.Level)
+	}
+	checkFeatures(&p, "features", in.Features)
+	return p.err()
+}
+
+// Normalized trims the members present in the patch.
+func (in PropertyPatch) Normalized() PropertyPatch {
+	if in.Name != nil {
+		in.Name = ptr(strings.TrimSpace(*in.Name))
+	}
+	if in.Description != nil {
+		in.Description = ptr(strings.TrimSpace(*in.Description))
+	}
+	if in.City != nil {
+		in.City = ptr(NormalizeCity(*in.City))
+	}
+	return in
+}
+
+// Validate checks every member present in a normalized PropertyPatch.
+func (in PropertyPatch) Validate() error {
+	var p problems
+	if in.Name != nil {
+		checkText(&p, "name", *in.Name, 1, MaxPropertyName)
+	}
+	if in.Description != nil {
+		checkDescription(&p, "description", *in.Description, MaxDescription)
+	}
+	if in.Type != nil {
+		checkPropertyType(&p, "type", *in.Type)
+	}
+	if in.City != nil {
+		checkText(&p, "city", *in.City, 1, MaxCity)
+	}
+	return p.err()
+}
+
+// Empty reports a patch that changes nothing.
+func (in PropertyPatch) Empty() bool {
+	return in.Name == nil && in.Description == nil && in.Type == nil && in.City == nil
+}
+
+// Normalized trims the members present in the patch.
+func (in RoomPatch) Normalized() RoomPatch {
+	if in.Name != nil {
+		in.Name = ptr(strings.TrimSpace(*in.Name))
+	}
+	if in.Description != nil {
+		in.Description = ptr(strings.TrimSpace(*in.Description))
+	}
+	if in.Features != nil {
+		in.Features = ptr(NormalizeFeatures(*in.Features))
+	}
+	return in
+}
+
+// Validate checks every member present in a normalized RoomPatch.
+func (in RoomPatch) Validate() error {
+	var p problems
+	if in.Type != nil {
+		checkRoomType(&p, "type", *in.Type)
+	}
+	if in.Name != nil {
+		checkText(&p, "name", *in.Name, 0, MaxRoomName)
+	}
+	if in.Description != nil {
+		checkDescription(&p, "description", *in.Description, MaxRoomDesc)
+	}
+	if in.Area.Valid {
+		checkArea(&p, "area", in.Area.V)
+	}
+	if in.Level.Valid {
+		checkLevel(&p, "level", in.Level.V)
+	}
+	if in.Features != nil {
+		checkFeatures(&p, "features", *in.Features)
+	}
+	return p.err()
+}
+
+// Empty reports a patch that changes nothing.
+func (in RoomPatch) Empty() bool {
+	return in.Type == nil && in.Name == nil && in.Description == nil &&
+		!in.Area.Set && !in.Level.Set && in.Features == nil
+}
+
+// Validate checks a filter and returns it with its page size resolved.
+func (f PropertyFilter) Validate() (PropertyFilter, error) {
+	var p problems
+	f.City = NormalizeCity(f.City)
+	if utf8.RuneCountInString(f.City) > MaxCity {
+		p.add("city", "must be at most %d characters", MaxCity)
+	}
+	if f.Type != "" {
+		checkPropertyType(&p, "type", f.Type)
+	}
+	if f.OwnerID < 0 {
+		p.add("owner_id", "must be a positive id")
+	}
+	switch {
+	case f.Limit < 0:
+		p.add("limit", "must be at least 1")
+	case f.Limit == 0:
+		f.Limit = DefaultPageSize
+	case f.Limit > MaxPageSize:
+		f.Limit = MaxPageSize
+	}
+	if len(f.Cursor) > MaxCursor {
+		p.add("cursor", "is not a cursor returned by a previous page")
+	}
+	return f, p.err()
+}
+
+// NormalizeEmail trims and lower-cases an email address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// NormalizeFeatures trims, lower-cases, de-duplicates and sorts features
+// (the order in which they are stored and returned); empty ones are dropped.
+func NormalizeFeatures(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, f := range in {
+		f = strings.ToLower(strings.Join(strings.Fields(f), " "))
+		if f != "" && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func checkEmail(p *problems, field, s string) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case s == "":
+		p.add(field, "is required")
+		return
+	case n > MaxEmail:
+		p.add(field, "must be at most %d characters", MaxEmail)
+		return
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") {
+		p.add(field, "must be a valid email address such as alice@example.com")
+	}
+}
+
+func checkPassword(p *problems, field, s string) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case s == "":
+		p.add(field, "is required")
+	case n < MinPassword:
+		p.add(field, "must be at least %d characters", MinPassword)
+	case n > MaxPassword:
+		p.add(field, "must be at most %d characters", MaxPassword)
+	}
+}
+
+// checkText checks a single-line text: length in characters, no control characters.
+func checkText(p *problems, field, s string, minLen, maxLen int) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case !utf8.ValidString(s):
+		p.add(field, "must be valid UTF-8")
+	case n < minLen && n == 0:
+		p.add(field, "is required")
+	case n < minLen:
+		p.add(field, "must be at least %d characters", minLen)
+	case n > maxLen:
+		p.add(field, "must be at most %d characters", maxLen)
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		p.add(field, "must not contain control characters")
+	}
+}
+
+// checkDescription checks a multi-line text: new lines and tabs are allowed.
+func checkDescription(p *problems, field, s string, maxLen int) {
+	switch {
+	case !utf8.ValidString(s):
+		p.add(field, "must be valid UTF-8")
+	case utf8.RuneCountInString(s) > maxLen:
+		p.add(field, "must be at most %d characters", maxLen)
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }) >= 0:
+		p.add(field, "must not contain control characters other than new lines and tabs")
+	}
+}
+
+func checkBirthDate(p *problems, field string, d Date) {
+	switch {
+	case d.Before(Date{Year: earliestBirthYear, Month: time.January, Day: 1}):
+		p.add(field, "must not be before 1900-01-01")
+	case DateOf(time.Now()).Before(d):
+		p.add(field, "must not be in the future")
+	}
+}
+
+func checkPropertyType(p *problems, field string, t PropertyType) {
+	if t == "" {
+		p.add(field, "is required; %s", enumMessage(PropertyTypes))
+	} else if !t.Valid() {
+		p.add(field, "%s", enumMessage(PropertyTypes))
+	}
+}
+
+func checkRoomType(p *problems, field string, t RoomType) {
+	if t == "" {
+		p.add(field, "is required; %s", enumMessage(RoomTypes))
+	} else if !t.Valid() {
+		p.add(field, "%s", enumMessage(RoomTypes))
+	}
+}
+
+func checkArea(p *problems, field string, a Area) {
+	if a <= 0 {
+		p.add(field, "must be greater than 0")
+	} else if a > MaxArea {
+		p.add(field, "must be at most %s m²", MaxArea)
+	}
+}
+
+func checkLevel(p *problems, field string, l int) {
+	if l < MinLevel || l > MaxLevel {
+		p.add(field, "must be between %d and %d", MinLevel, MaxLevel)
+	}
+}
+
+func checkFeatures(p *problems, field string, fs []string) {
+	if len(fs) > MaxFeatures {
+		p.add(field, "must have at most %d features", MaxFeatures)
+	}
+	for i, f := range fs {
+		checkText(p, fmt.Sprintf("%s[%d]", field, i), f, 1, MaxFeature)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
