@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+
+	"github.com/go-sql-driver/mysql"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// MySQL server error numbers realty maps.
+const (
+	mysqlDupEntry       = 1062
+	mysqlNoReferenced   = 1452
+	mysqlLockWait       = 1205
+	mysqlDeadlock       = 1213
+	mysqlServerShutdown = 1053
+)
+
+// mapErr turns driver errors into realty's typed errors. Unavailability keeps
+// the driver error in the chain for logs; callers only need errors.Is.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return realty.ErrNotFound
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if isUnique(err) {
+		return realty.ErrConflict
+	}
+	if unavailable(err) {
+		return fmt.Errorf("%w: database: %w", realty.ErrUnavailable, err)
+	}
+	return err
+}
+
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && me.Number == mysqlDupEntry
+}
+
+// isForeignKey reports a reference to a row that does not exist.
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && me.Number == mysqlNoReferenced
+}
+
+// unavailable reports errors that say the database cannot be reached or is
+// overloaded now, as opposed to errors in what was asked of it.
+func unavailable(err error) bool {
+	var ne net.Error
+	var oe *net.OpError
+	var me *mysql.MySQLError
+	var se *sqlite.Error
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, sql.ErrConnDone):
+		return true
+	case errors.As(err, &oe), errors.As(err, &ne):
+		return true
+	case errors.As(err, &me):
+		return me.Number == mysqlLockWait || me.Number == mysqlDeadlock || me.Number == mysqlServerShutdown
+	case errors.As(err, &se):
+		code := se.Code() & 0xff
+		return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}

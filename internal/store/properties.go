@@ -1,0 +1,340 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// queryer is what reads need: the read pool, or a transaction.
+type queryer interface {
+	sqlx.QueryerContext
+	sqlx.ExecerContext
+}
+
+type summaryRow struct {
+	ID             int64               `db:"id"`
+	Name           string              `db:"name"`
+	Description    string              `db:"description"`
+	Type           realty.PropertyType `db:"type"`
+	City           string              `db:"city"`
+	Version        int64               `db:"version"`
+	CreatedAt      time.Time           `db:"created_at"`
+	UpdatedAt      time.Time           `db:"updated_at"`
+	OwnerID        int64               `db:"owner_id"`
+	OwnerFirstName string              `db:"owner_first_name"`
+	OwnerLastName  string              `db:"owner_last_name"`
+	RoomCount      int                 `db:"room_count"`
+	TotalArea      realty.Area         `db:"total_area"`
+}
+
+func (r summaryRow) summary() realty.PropertySummary {
+	return realty.PropertySummary{
+		ID: r.ID, Name: r.Name, Description: r.Description, Type: r.Type, City: r.City,
+		Owner:     realty.PublicUser{ID: r.OwnerID, FirstName: r.OwnerFirstName, LastName: r.OwnerLastName},
+		RoomCount: r.RoomCount, TotalArea: r.TotalArea, Version: r.Version,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+// summarySelect reads properties with their owner and room aggregates in one
+// query: the correlated subqueries use the rooms (property_id, position) index,
+// so a page costs one round trip whatever its size (no query per item).
+const summarySelect = `SELECT p.id, p.name, p.description, p.type, p.city, p.version, p.created_at, p.updated_at,
+	u.id AS owner_id, u.first_name AS owner_first_name, u.last_name AS owner_last_name,
+	(SELECT COUNT(*) FROM rooms r WHERE r.property_id = p.id) AS room_count,
+	(SELECT COALESCE(SUM(r.area), 0) FROM rooms r WHERE r.property_id = p.id) AS total_area
+	FROM properties p JOIN users u ON u.id = p.owner_id`
+
+// ListFilter selects a page of properties. Keys are already derived.
+type ListFilter struct {
+	CityKey string
+	Type    realty.PropertyType
+	OwnerID int64
+	AfterID int64 // keyset: only ids greater than this
+	Limit   int
+}
+
+// Properties returns up to f.Limit properties in id order after f.AfterID.
+// Each filter has an index ending in id ((city_key, id), (type, id),
+// (owner_id, id)), so a page is an index range scan, never an OFFSET.
+func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.PropertySummary, error) {
+	where, args := []string{"p.id > ?"}, []any{f.AfterID}
+	if f.CityKey != "" {
+		where, args = append(where, "p.city_key = ?"), append(args, f.CityKey)
+	}
+	if f.Type != "" {
+		where, args = append(where, "p.type = ?"), append(args, f.Type)
+	}
+	if f.OwnerID != 0 {
+		where, args = append(where, "p.owner_id = ?"), append(args, f.OwnerID)
+	}
+	var rows []summaryRow
+	q := summarySelect + " WHERE " + strings.Join(where, " AND ") + " ORDER BY p.id LIMIT ?"
+	if err := sqlx.SelectContext(ctx, s.read, &rows, q, append(args, f.Limit)...); err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]realty.PropertySummary, len(rows))
+	for i, r := range rows {
+		out[i] = r.summary()
+	}
+	return out, nil
+}
+
+// Property returns one property with its rooms, or ErrNotFound.
+func (s *Store) Property(ctx context.Context, id int64) (realty.Property, error) {
+	return property(ctx, s.read, id)
+}
+
+// Property reads a property inside the transaction (it sees the transaction's writes).
+func (tx *Tx) Property(ctx context.Context, id int64) (realty.Property, error) {
+	return property(ctx, tx.tx, id)
+}
+
+func property(ctx context.Context, q queryer, id int64) (realty.Property, error) {
+	var row summaryRow
+	if err := sqlx.GetContext(ctx, q, &row, summarySelect+" WHERE p.id = ?", id); err != nil {
+		return realty.Property{}, fmt.Errorf("property %d: %w", id, mapErr(err))
+	}
+	rooms, err := roomsOf(ctx, q, "r.property_id = ?", id)
+	if err != nil {
+		return realty.Property{}, err
+	}
+	return realty.Property{PropertySummary: row.summary(), Rooms: rooms}, nil
+}
+
+type roomRow struct {
+	ID          int64           `db:"id"`
+	Type        realty.RoomType `db:"type"`
+	Name        string          `db:"name"`
+	Area        *realty.Area    `db:"area"`
+	Level       *int            `db:"level"`
+	Description string          `db:"description"`
+}
+
+// roomsOf reads rooms and their features in two queries, whatever their number.
+func roomsOf(ctx context.Context, q queryer, where string, arg int64) ([]realty.Room, error) {
+	var rows []roomRow
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT r.id, r.type, r.name, r.area, r.level, r.description
+		FROM rooms r WHERE `+where+` ORDER BY r.position`, arg); err != nil {
+		return nil, mapErr(err)
+	}
+	var feats []struct {
+		RoomID  int64  `db:"room_id"`
+		Feature string `db:"feature"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &feats, `SELECT f.room_id, f.feature FROM room_features f
+		JOIN rooms r ON r.id = f.room_id WHERE `+where+` ORDER BY f.room_id, f.feature`, arg); err != nil {
+		return nil, mapErr(err)
+	}
+	byRoom := map[int64][]string{}
+	for _, f := range feats {
+		byRoom[f.RoomID] = append(byRoom[f.RoomID], f.Feature)
+	}
+	rooms := make([]realty.Room, len(rows))
+	for i, r := range rows {
+		features := byRoom[r.ID]
+		if features == nil {
+			features = []string{}
+		}
+		rooms[i] = realty.Room{ID: r.ID, Type: r.Type, Name: r.Name, Area: r.Area, Level: r.Level,
+			Description: r.Description, Features: features}
+	}
+	return rooms, nil
+}
+
+// Room reads one room inside the transaction.
+func (tx *Tx) Room(ctx context.Context, roomID int64) (realty.Room, error) {
+	rooms, err := roomsOf(ctx, tx.tx, "r.id = ?", roomID)
+	if err != nil {
+		return realty.Room{}, err
+	}
+	if len(rooms) == 0 {
+		return realty.Room{}, fmt.Errorf("room %d: %w", roomID, realty.ErrNotFound)
+	}
+	return rooms[0], nil
+}
+
+// Cities returns every city that has properties, with its count, by key. The
+// name shown is the smallest spelling stored for that key.
+func (s *Store) Cities(ctx context.Context) ([]realty.CityCount, error) {
+	var out []realty.CityCount
+	err := sqlx.SelectContext(ctx, s.read, &out, `SELECT MIN(city) AS city, COUNT(*) AS count
+		FROM properties GROUP BY city_key ORDER BY city_key`)
+	if out == nil {
+		out = []realty.CityCount{}
+	}
+	return out, mapErr(err)
+}
+
+// PropertyRow is what a new property row holds.
+type PropertyRow struct {
+	OwnerID     int64
+	Name        string
+	Description string
+	Type        realty.PropertyType
+	City        string
+	CityKey     string
+	At          time.Time
+}
+
+// InsertProperty inserts a property row and returns its id.
+func (tx *Tx) InsertProperty(ctx context.Context, p PropertyRow) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO properties
+		(owner_id, name, description, type, city, city_key, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		p.OwnerID, p.Name, p.Description, p.Type, p.City, p.CityKey, p.At, p.At)
+	if err != nil {
+		if isForeignKey(err) {
+			return 0, fmt.Errorf("owner %d: %w", p.OwnerID, realty.ErrNotFound)
+		}
+		return 0, mapErr(err)
+	}
+	return res.LastInsertId()
+}
+
+// LockProperty returns a property's owner and version and, on MySQL, locks its
+// row until the transaction ends (SQLite's transaction already holds the
+// database's write lock). Every change to a property or its rooms starts here,
+// so ownership and version checks cannot race with another writer.
+func (tx *Tx) LockProperty(ctx context.Context, id int64) (owner, version int64, err error) {
+	row := tx.tx.QueryRowxContext(ctx, "SELECT owner_id, version FROM properties WHERE id = ?"+tx.s.forUpdate, id)
+	if err := row.Scan(&owner, &version); err != nil {
+		return 0, 0, fmt.Errorf("property %d: %w", id, mapErr(err))
+	}
+	return owner, version, nil
+}
+
+// UpdateProperty applies a normalized patch (cityKey derived from its city)
+// and increments the version.
+func (tx *Tx) UpdateProperty(ctx context.Context, id int64, p realty.PropertyPatch, cityKey string, at time.Time) error {
+	sets, args := []string{"updated_at = ?", "version = version + 1"}, []any{at}
+	if p.Name != nil {
+		sets, args = append(sets, "name = ?"), append(args, *p.Name)
+	}
+	if p.Description != nil {
+		sets, args = append(sets, "description = ?"), append(args, *p.Description)
+	}
+	if p.Type != nil {
+		sets, args = append(sets, "type = ?"), append(args, *p.Type)
+	}
+	if p.City != nil {
+		sets, args = append(sets, "city = ?", "city_key = ?"), append(args, *p.City, cityKey)
+	}
+	_, err := tx.tx.ExecContext(ctx, "UPDATE properties SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...)
+	return mapErr(err)
+}
+
+// DeleteProperty deletes a property; its rooms and features go with it (ON DELETE CASCADE).
+func (tx *Tx) DeleteProperty(ctx context.Context, id int64) error {
+	_, err := tx.tx.ExecContext(ctx, "DELETE FROM properties WHERE id = ?", id)
+	return mapErr(err)
+}
+
+// InsertRooms appends rooms after the property's last one and returns their ids.
+func (tx *Tx) InsertRooms(ctx context.Context, propertyID int64, rooms []realty.NewRoom) ([]int64, error) {
+	var last int
+	if err := tx.tx.QueryRowxContext(ctx, "SELECT COALESCE(MAX(position), 0) FROM rooms WHERE property_id = ?",
+		propertyID).Scan(&last); err != nil {
+		return nil, mapErr(err)
+	}
+	ids := make([]int64, len(rooms))
+	for i, r := range rooms {
+		res, err := tx.tx.ExecContext(ctx, `INSERT INTO rooms (property_id, position, type, name, area, level, description)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, propertyID, last+i+1, r.Type, r.Name, r.Area, r.Level, r.Description)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		if ids[i], err = res.LastInsertId(); err != nil {
+			return nil, err
+		}
+		if err := tx.insertFeatures(ctx, ids[i], r.Features); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+func (tx *Tx) insertFeatures(ctx context.Context, roomID int64, features []string) error {
+	if len(features) == 0 {
+		return nil
+	}
+	values := strings.TrimSuffix(strings.Repeat("(?, ?), ", len(features)), ", ")
+	args := make([]any, 0, 2*len(features))
+	for _, f := range features {
+		args = append(args, roomID, f)
+	}
+	_, err := tx.tx.ExecContext(ctx, "INSERT INTO room_features (room_id, feature) VALUES "+values, args...)
+	return mapErr(err)
+}
+
+// RoomOf checks that a room belongs to a property (ErrNotFound otherwise).
+func (tx *Tx) RoomOf(ctx context.Context, propertyID, roomID int64) error {
+	var n int
+	err := tx.tx.QueryRowxContext(ctx, "SELECT COUNT(*) FROM rooms WHERE id = ? AND property_id = ?",
+		roomID, propertyID).Scan(&n)
+	if err != nil {
+		return mapErr(err)
+	}
+	if n == 0 {
+		return fmt.Errorf("room %d of property %d: %w", roomID, propertyID, realty.ErrNotFound)
+	}
+	return nil
+}
+
+// UpdateRoom applies a normalized patch to a room.
+func (tx *Tx) UpdateRoom(ctx context.Context, roomID int64, p realty.RoomPatch) error {
+	var sets []string
+	var args []any
+	if p.Type != nil {
+		sets, args = append(sets, "type = ?"), append(args, *p.Type)
+	}
+	if p.Name != nil {
+		sets, args = append(sets, "name = ?"), append(args, *p.Name)
+	}
+	if p.Description != nil {
+		sets, args = append(sets, "description = ?"), append(args, *p.Description)
+	}
+	if p.Area.Set {
+		sets, args = append(sets, "area = ?"), append(args, p.Area.Ptr())
+	}
+	if p.Level.Set {
+		sets, args = append(sets, "level = ?"), append(args, p.Level.Ptr())
+	}
+	if len(sets) > 0 {
+		if _, err := tx.tx.ExecContext(ctx, "UPDATE rooms SET "+strings.Join(sets, ", ")+" WHERE id = ?",
+			append(args, roomID)...); err != nil {
+			return mapErr(err)
+		}
+	}
+	if p.Features == nil {
+		return nil
+	}
+	if _, err := tx.tx.ExecContext(ctx, "DELETE FROM room_features WHERE room_id = ?", roomID); err != nil {
+		return mapErr(err)
+	}
+	return tx.insertFeatures(ctx, roomID, *p.Features)
+}
+
+// DeleteRoom deletes a room and its features.
+func (tx *Tx) DeleteRoom(ctx context.Context, roomID int64) error {
+	_, err := tx.tx.ExecContext(ctx, "DELETE FROM rooms WHERE id = ?", roomID)
+	return mapErr(err)
+}
+
+// TouchProperty increments a property's version after a change to its rooms.
+func (tx *Tx) TouchProperty(ctx context.Context, id int64, at time.Time) error {
+	return tx.UpdateProperty(ctx, id, realty.PropertyPatch{}, "", at)
+}
+
+// CountRooms returns how many rooms a property has.
+func (tx *Tx) CountRooms(ctx context.Context, propertyID int64) (int, error) {
+	var n int
+	err := tx.tx.QueryRowxContext(ctx, "SELECT COUNT(*) FROM rooms WHERE property_id = ?", propertyID).Scan(&n)
+	return n, mapErr(err)
+}

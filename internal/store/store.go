@@ -1,0 +1,244 @@
+// Package store persists realty's data with sqlx, on SQLite (modernc.org/sqlite,
+// no cgo) or MySQL 8. There is one code path: the SQL is portable, and the few
+// dialect differences (connection set-up, row locks, driver error codes) are
+// isolated in this file and errors.go.
+//
+// The store knows nothing of who may do what: the service decides, the store
+// executes. Driver errors come out as realty's typed errors.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jmoiron/sqlx"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/realtyhq/realty/migrations"
+)
+
+// Store is an open database. It is safe for concurrent use.
+type Store struct {
+	dialect   string
+	read      *sqlx.DB // SQLite: a pool of read-only connections; MySQL: the pool
+	write     *sqlx.DB // SQLite: one connection, so writers queue instead of failing busy; MySQL: the pool
+	location  string   // where the data is, without any password
+	forUpdate string   // row-lock suffix of SELECTs that precede an update
+}
+
+// Open opens (and for SQLite creates) the database named by a URL:
+//
+//	sqlite:PATH  or  sqlite://PATH            an SQLite file
+//	mysql://USER:PASSWORD@HOST:PORT/NAME?...  a MySQL 8 (or MariaDB 10.11+) database
+//
+// It does not migrate: call Migrate.
+func Open(ctx context.Context, dbURL string) (*Store, error) {
+	switch {
+	case strings.HasPrefix(dbURL, "sqlite:"):
+		return openSQLite(ctx, sqlitePath(dbURL))
+	case strings.HasPrefix(dbURL, "mysql://"):
+		return openMySQL(ctx, dbURL)
+	}
+	return nil, fmt.Errorf("unsupported database URL %q: use sqlite:PATH or mysql://user:pass@host:3306/name", Redact(dbURL))
+}
+
+func sqlitePath(dbURL string) string {
+	p := strings.TrimPrefix(dbURL, "sqlite:")
+	if strings.HasPrefix(p, "//") {
+		p = strings.TrimPrefix(p, "//")
+	}
+	return p
+}
+
+// Redact returns a database URL without its password, for messages and logs.
+func Redact(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.User == nil {
+		if i := strings.LastIndex(dbURL, "@"); i >= 0 && strings.Contains(dbURL, "://") {
+			return dbURL[:strings.Index(dbURL, "://")+3] + "…" + dbURL[i:]
+		}
+		return dbURL
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("invalid SQLite path %q", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	// Pragmas go in the DSN so that every connection the pool opens gets them;
+	// foreign keys in particular are off by default on each new connection.
+	common := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=busy_timeout(10000)&_time_format=sqlite"
+	write, err := sqlx.Open("sqlite", path+"?"+common+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	read, err := sqlx.Open("sqlite", path+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	n := max(4, runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	s := &Store{dialect: migrations.SQLite, read: read, write: write, location: "sqlite:" + path}
+	// The writer connects first: it creates the file and switches it to WAL.
+	if err := s.write.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, mapErr(fmt.Errorf("open %s: %w", path, err))
+	}
+	return s, nil
+}
+
+// MySQLConfig turns a mysql:// URL into the driver's configuration, with the
+// settings realty relies on: UTC times parsed into time.Time, utf8mb4,
+// client-side interpolation (one round trip per query), strict SQL mode.
+func MySQLConfig(dbURL string) (*mysql.Config, error) {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("invalid MySQL URL %q: want mysql://user:pass@host:3306/name", Redact(dbURL))
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host += ":3306"
+	}
+	dsn := "tcp(" + host + ")/" + strings.TrimPrefix(u.Path, "/")
+	if u.User != nil {
+		pass, _ := u.User.Password()
+		dsn = u.User.Username() + ":" + pass + "@" + dsn
+	}
+	if u.RawQuery != "" {
+		dsn += "?" + u.RawQuery
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("invalid MySQL URL %q: %v", Redact(dbURL), redactErr(err, u))
+	}
+	cfg.ParseTime = true
+	cfg.InterpolateParams = true
+	cfg.Loc = time.UTC
+	cfg.Collation = "utf8mb4_bin"
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	cfg.Params["sql_mode"] = "'TRADITIONAL'"
+	cfg.Params["time_zone"] = "'+00:00'"
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	return cfg, nil
+}
+
+func redactErr(err error, u *url.URL) string {
+	msg := err.Error()
+	if u.User != nil {
+		if pass, ok := u.User.Password(); ok && pass != "" {
+			msg = strings.ReplaceAll(msg, pass, "xxxxx")
+		}
+	}
+	return msg
+}
+
+func openMySQL(ctx context.Context, dbURL string) (*Store, error) {
+	cfg, err := MySQLConfig(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db := sqlx.NewDb(sql.OpenDB(conn), "mysql")
+	// Equal idle and open limits keep warm connections; a lifetime under the
+	// usual 5-minute proxy and load-balancer idle cut-offs avoids dead ones.
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxLifetime(3 * time.Minute)
+	db.SetConnMaxIdleTime(time.Minute)
+	s := &Store{dialect: migrations.MySQL, read: db, write: db, forUpdate: " FOR UPDATE",
+		location: "mysql://" + cfg.User + "@" + cfg.Addr + "/" + cfg.DBName}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, mapErr(fmt.Errorf("connect to %s: %w", s.location, err))
+	}
+	return s, nil
+}
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Dialect is migrations.SQLite or migrations.MySQL.
+func (s *Store) Dialect() string { return s.dialect }
+
+// String says where the data is, without any password.
+func (s *Store) String() string { return s.location }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return mapErr(s.write.PingContext(ctx)) }
+
+// Migrate applies the pending migrations and returns them.
+func (s *Store) Migrate(ctx context.Context) ([]migrations.Migration, error) {
+	done, err := migrations.Up(ctx, s.write.DB, s.dialect)
+	return done, mapErr(err)
+}
+
+// Migrations lists every migration with when it was applied.
+func (s *Store) Migrations(ctx context.Context) ([]migrations.Status, error) {
+	st, err := migrations.List(ctx, s.read.DB, s.dialect)
+	return st, mapErr(err)
+}
+
+// SchemaCurrent reports whether every migration is applied.
+func (s *Store) SchemaCurrent(ctx context.Context) (bool, error) {
+	cur, err := migrations.Current(ctx, s.read.DB)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	latest, err := migrations.Latest(s.dialect)
+	return cur == latest, err
+}
+
+// Tx is a write transaction. On SQLite it holds the write lock from its start
+// (BEGIN IMMEDIATE); on MySQL, rows it locks with LockProperty stay locked.
+type Tx struct {
+	tx *sqlx.Tx
+	s  *Store
+}
+
+// InTx runs fn in a write transaction, committed if fn returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := s.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	if err := fn(&Tx{tx: tx, s: s}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return mapErr(tx.Commit())
+}

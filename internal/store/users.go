@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// UserRow is a users row, password hash included: it never leaves the service.
+type UserRow struct {
+	ID           int64        `db:"id"`
+	Email        string       `db:"email"`
+	PasswordHash string       `db:"password_hash"`
+	FirstName    string       `db:"first_name"`
+	LastName     string       `db:"last_name"`
+	BirthDate    *realty.Date `db:"birth_date"`
+	CreatedAt    time.Time    `db:"created_at"`
+	UpdatedAt    time.Time    `db:"updated_at"`
+	Version      int64        `db:"version"`
+}
+
+// User returns the profile as its owner sees it.
+func (u UserRow) User() realty.User {
+	return realty.User{ID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
+		BirthDate: u.BirthDate, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
+}
+
+const userColumns = `u.id, u.email, u.password_hash, u.first_name, u.last_name, u.birth_date,
+	u.created_at, u.updated_at, u.version`
+
+// CreateUser inserts a user and returns its id; a taken email is ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u UserRow) (int64, error) {
+	res, err := s.write.ExecContext(ctx, `INSERT INTO users
+		(email, password_hash, first_name, last_name, birth_date, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+		u.Email, u.PasswordHash, u.FirstName, u.LastName, u.BirthDate, u.CreatedAt, u.UpdatedAt)
+	if err != nil {
+		return 0, emailErr(err)
+	}
+	return res.LastInsertId()
+}
+
+func emailErr(err error) error {
+	if isUnique(err) {
+		return fmt.Errorf("email is already registered: %w", realty.ErrConflict)
+	}
+	return mapErr(err)
+}
+
+// UserByID returns a user, or ErrNotFound.
+func (s *Store) UserByID(ctx context.Context, id int64) (UserRow, error) {
+	var u UserRow
+	err := s.read.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id)
+	if err != nil {
+		return u, fmt.Errorf("user %d: %w", id, mapErr(err))
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with a normalized email, or ErrNotFound.
+func (s *Store) UserByEmail(ctx context.Context, email string) (UserRow, error) {
+	var u UserRow
+	err := s.read.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email)
+	return u, mapErr(err)
+}
+
+// UpdateUser applies a normalized, validated patch; a taken email is ErrConflict.
+func (s *Store) UpdateUser(ctx context.Context, id int64, p realty.UserPatch, at time.Time) error {
+	sets, args := []string{"updated_at = ?", "version = version + 1"}, []any{at}
+	if p.Email != nil {
+		sets, args = append(sets, "email = ?"), append(args, *p.Email)
+	}
+	if p.FirstName != nil {
+		sets, args = append(sets, "first_name = ?"), append(args, *p.FirstName)
+	}
+	if p.LastName != nil {
+		sets, args = append(sets, "last_name = ?"), append(args, *p.LastName)
+	}
+	if p.BirthDate.Set {
+		sets, args = append(sets, "birth_date = ?"), append(args, p.BirthDate.Ptr())
+	}
+	_, err := s.write.ExecContext(ctx, "UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...)
+	return emailErr(err)
+}
+
+// SetPassword replaces a user's password hash and revokes every token of the
+// user but keepTokenHash, in one transaction.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash, keepTokenHash string, at time.Time) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1
+			WHERE id = ?`, hash, at, userID); err != nil {
+			return mapErr(err)
+		}
+		_, err := tx.tx.ExecContext(ctx, `DELETE FROM auth_tokens WHERE user_id = ? AND token_hash <> ?`, userID, keepTokenHash)
+		return mapErr(err)
+	})
+}
+
+// TokenRow is an auth_tokens row joined with its user.
+type TokenRow struct {
+	ExpiresAt  time.Time  `db:"expires_at"`
+	LastUsedAt *time.Time `db:"last_used_at"`
+	UserRow
+}
+
+// CreateToken stores the hash of a new token; it also drops the user's expired
+// tokens, so that they do not pile up.
+func (s *Store) CreateToken(ctx context.Context, userID int64, hash string, created, expires time.Time) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		// Expiry times are whole seconds (see service), so that SQLite's text
+		// timestamps compare correctly here.
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM auth_tokens WHERE user_id = ? AND expires_at < ?`,
+			userID, created.Truncate(time.Second)); err != nil {
+			return mapErr(err)
+		}
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO auth_tokens (user_id, token_hash, created_at, expires_at)
+			VALUES (?, ?, ?, ?)`, userID, hash, created, expires)
+		return mapErr(err)
+	})
+}
+
+// Token returns the token with this hash and its user, or ErrNotFound.
+func (s *Store) Token(ctx context.Context, hash string) (TokenRow, error) {
+	var t TokenRow
+	err := s.read.GetContext(ctx, &t, `SELECT t.expires_at, t.last_used_at, `+userColumns+`
+		FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash)
+	return t, mapErr(err)
+}
+
+// TouchToken records that a token was used.
+func (s *Store) TouchToken(ctx context.Context, hash string, at time.Time) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE auth_tokens SET last_used_at = ? WHERE token_hash = ?`, at, hash)
+	return mapErr(err)
+}
+
+// DeleteToken revokes a token.
+func (s *Store) DeleteToken(ctx context.Context, hash string) error {
+	_, err := s.write.ExecContext(ctx, `DELETE FROM auth_tokens WHERE token_hash = ?`, hash)
+	return mapErr(err)
+}
