@@ -1,0 +1,180 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/realtyhq/realty/internal/store"
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+func (s *session) CreateProperty(ctx context.Context, in realty.NewProperty) (realty.Property, error) {
+	u, err := s.user(ctx)
+	if err != nil {
+		return realty.Property{}, err
+	}
+	in = in.Normalized()
+	if err := in.Validate(); err != nil {
+		return realty.Property{}, err
+	}
+	var out realty.Property
+	err = s.c.st.InTx(ctx, func(tx *store.Tx) error {
+		id, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: u.ID, Name: in.Name, Description: in.Description,
+			Type: in.Type, City: in.City, CityKey: realty.CityKey(in.City), At: s.c.clock()})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.InsertRooms(ctx, id, in.Rooms); err != nil {
+			return err
+		}
+		out, err = tx.Property(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+func (s *session) Property(ctx context.Context, id int64) (realty.Property, error) {
+	return s.c.st.Property(ctx, id)
+}
+
+func (s *session) Properties(ctx context.Context, f realty.PropertyFilter) (realty.Page[realty.PropertySummary], error) {
+	f, err := f.Validate()
+	if err != nil {
+		return realty.Page[realty.PropertySummary]{}, err
+	}
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return realty.Page[realty.PropertySummary]{}, err
+	}
+	items, err := s.c.st.Properties(ctx, store.ListFilter{CityKey: realty.CityKey(f.City), Type: f.Type,
+		OwnerID: f.OwnerID, AfterID: after, Limit: f.Limit + 1})
+	if err != nil {
+		return realty.Page[realty.PropertySummary]{}, err
+	}
+	page := realty.Page[realty.PropertySummary]{Items: items}
+	if len(items) > f.Limit { // one more than asked: there is a next page
+		page.Items = items[:f.Limit]
+		page.NextCursor = encodeCursor(page.Items[f.Limit-1].ID)
+	}
+	return page, nil
+}
+
+// ownedWrite runs fn in a transaction after checking, with the property's row
+// locked, that the acting user owns it and that ifVersion (when not 0) is its
+// current version. Every write to a property or its rooms goes through here.
+func (s *session) ownedWrite(ctx context.Context, id, ifVersion int64, validate func() error, fn func(tx *store.Tx) error) error {
+	u, err := s.user(ctx)
+	if err != nil {
+		return err
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	if ifVersion < 0 {
+		return realty.Invalid("if_version", "must be a version number (1 or more)")
+	}
+	return s.c.st.InTx(ctx, func(tx *store.Tx) error {
+		owner, version, err := tx.LockProperty(ctx, id)
+		if err != nil {
+			return err
+		}
+		if owner != u.ID {
+			return fmt.Errorf("property %d belongs to someone else: %w", id, realty.ErrForbidden)
+		}
+		if ifVersion != 0 && ifVersion != version {
+			return fmt.Errorf("property %d is at version %d, not %d: it changed since you read it: %w",
+				id, version, ifVersion, realty.ErrPrecondition)
+		}
+		return fn(tx)
+	})
+}
+
+func (s *session) UpdateProperty(ctx context.Context, id int64, in realty.PropertyPatch, ifVersion int64) (realty.Property, error) {
+	in = in.Normalized()
+	var out realty.Property
+	err := s.ownedWrite(ctx, id, ifVersion, in.Validate, func(tx *store.Tx) error {
+		if !in.Empty() {
+			key := ""
+			if in.City != nil {
+				key = realty.CityKey(*in.City)
+			}
+			if err := tx.UpdateProperty(ctx, id, in, key, s.c.clock()); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = tx.Property(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+func (s *session) DeleteProperty(ctx context.Context, id int64, ifVersion int64) error {
+	return s.ownedWrite(ctx, id, ifVersion, noInput, func(tx *store.Tx) error {
+		return tx.DeleteProperty(ctx, id)
+	})
+}
+
+func noInput() error { return nil }
+
+func (s *session) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom, ifVersion int64) (realty.Room, error) {
+	in = in.Normalized()
+	var out realty.Room
+	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx) error {
+		n, err := tx.CountRooms(ctx, propertyID)
+		if err != nil {
+			return err
+		}
+		if n >= realty.MaxRooms {
+			return realty.Invalid("rooms", "a property has at most %d rooms", realty.MaxRooms)
+		}
+		ids, err := tx.InsertRooms(ctx, propertyID, []realty.NewRoom{in})
+		if err != nil {
+			return err
+		}
+		if err := tx.TouchProperty(ctx, propertyID, s.c.clock()); err != nil {
+			return err
+		}
+		out, err = tx.Room(ctx, ids[0])
+		return err
+	})
+	return out, err
+}
+
+func (s *session) UpdateRoom(ctx context.Context, propertyID, roomID int64, in realty.RoomPatch, ifVersion int64) (realty.Room, error) {
+	in = in.Normalized()
+	var out realty.Room
+	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx) error {
+		if err := tx.RoomOf(ctx, propertyID, roomID); err != nil {
+			return err
+		}
+		if !in.Empty() {
+			if err := tx.UpdateRoom(ctx, roomID, in); err != nil {
+				return err
+			}
+			if err := tx.TouchProperty(ctx, propertyID, s.c.clock()); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = tx.Room(ctx, roomID)
+		return err
+	})
+	return out, err
+}
+
+func (s *session) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) error {
+	return s.ownedWrite(ctx, propertyID, ifVersion, noInput, func(tx *store.Tx) error {
+		if err := tx.RoomOf(ctx, propertyID, roomID); err != nil {
+			return err
+		}
+		if err := tx.DeleteRoom(ctx, roomID); err != nil {
+			return err
+		}
+		return tx.TouchProperty(ctx, propertyID, s.c.clock())
+	})
+}
+
+func (s *session) Cities(ctx context.Context) ([]realty.CityCount, error) {
+	return s.c.st.Cities(ctx)
+}

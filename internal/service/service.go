@@ -1,0 +1,205 @@
+// Package service implements realty.Service on a store: validation, ownership
+// checks, password hashing, tokens and transactions. The CLI uses it directly
+// in local mode; the HTTP server uses it for every request.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/realtyhq/realty/internal/store"
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// Core holds what every Service value shares. It is safe for concurrent use
+// and keeps no state besides its configuration.
+type Core struct {
+	st       *store.Store
+	now      func() time.Time
+	tokenTTL time.Duration
+	argon    Argon2Params
+	dummy    string // a hash to check against when the email is unknown
+}
+
+// Option configures a Core.
+type Option func(*Core)
+
+// WithClock sets the clock (tests use it to expire tokens).
+func WithClock(now func() time.Time) Option { return func(c *Core) { c.now = now } }
+
+// WithTokenTTL sets how long a log-in lasts (default 30 days).
+func WithTokenTTL(d time.Duration) Option { return func(c *Core) { c.tokenTTL = d } }
+
+// WithArgon2 sets the password hashing cost (default DefaultArgon2).
+func WithArgon2(p Argon2Params) Option { return func(c *Core) { c.argon = p } }
+
+// DefaultTokenTTL is how long a log-in lasts unless configured.
+const DefaultTokenTTL = 30 * 24 * time.Hour
+
+// New returns a Core over an open, migrated store.
+func New(st *store.Store, opts ...Option) (*Core, error) {
+	c := &Core{st: st, now: time.Now, tokenTTL: DefaultTokenTTL, argon: DefaultArgon2}
+	for _, o := range opts {
+		o(c)
+	}
+	dummy, err := hashPassword("not a password of anybody", c.argon)
+	if err != nil {
+		return nil, err
+	}
+	c.dummy = dummy
+	return c, nil
+}
+
+// For returns a Service acting for the holder of token ("" for nobody). The
+// token is checked on each call that needs it, so a revoked or expired token
+// stops working at once.
+func (c *Core) For(token string) realty.Service { return &session{c: c, token: token} }
+
+// Authenticate returns the user a token belongs to (ErrUnauthenticated if the
+// token is unknown, revoked or expired).
+func (c *Core) Authenticate(ctx context.Context, token string) (realty.User, error) {
+	u, err := c.For(token).(*session).user(ctx)
+	return u.User(), err
+}
+
+func (c *Core) clock() time.Time { return c.now().UTC().Truncate(time.Microsecond) }
+
+// session is a realty.Service acting for one token.
+type session struct {
+	c     *Core
+	token string
+}
+
+var _ realty.Service = (*session)(nil)
+
+// tokenTouchEvery limits last_used_at writes to one a minute per token, so
+// that reads by a logged-in user do not each cost a write.
+const tokenTouchEvery = time.Minute
+
+func (s *session) user(ctx context.Context) (store.UserRow, error) {
+	if s.token == "" {
+		return store.UserRow{}, fmt.Errorf("not logged in: %w", realty.ErrUnauthenticated)
+	}
+	hash := tokenHash(s.token)
+	t, err := s.c.st.Token(ctx, hash)
+	if errors.Is(err, realty.ErrNotFound) {
+		return store.UserRow{}, fmt.Errorf("invalid or revoked token: %w", realty.ErrUnauthenticated)
+	}
+	if err != nil {
+		return store.UserRow{}, err
+	}
+	now := s.c.clock()
+	if !now.Before(t.ExpiresAt) {
+		return store.UserRow{}, fmt.Errorf("token expired on %s: %w", t.ExpiresAt.UTC().Format(time.DateOnly), realty.ErrUnauthenticated)
+	}
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > tokenTouchEvery {
+		if err := s.c.st.TouchToken(ctx, hash, now); err != nil {
+			return store.UserRow{}, err
+		}
+	}
+	return t.UserRow, nil
+}
+
+func (s *session) Register(ctx context.Context, in realty.NewUser) (realty.User, error) {
+	in = in.Normalized()
+	if err := in.Validate(); err != nil {
+		return realty.User{}, err
+	}
+	hash, err := hashPassword(in.Password, s.c.argon)
+	if err != nil {
+		return realty.User{}, err
+	}
+	now := s.c.clock()
+	row := store.UserRow{Email: in.Email, PasswordHash: hash, FirstName: in.FirstName, LastName: in.LastName,
+		BirthDate: in.BirthDate, CreatedAt: now, UpdatedAt: now}
+	if row.ID, err = s.c.st.CreateUser(ctx, row); err != nil {
+		return realty.User{}, err
+	}
+	return row.User(), nil
+}
+
+var errBadCredentials = fmt.Errorf("wrong email or password: %w", realty.ErrUnauthenticated)
+
+func (s *session) Login(ctx context.Context, in realty.Credentials) (realty.Session, error) {
+	if err := in.Validate(); err != nil {
+		return realty.Session{}, err
+	}
+	u, err := s.c.st.UserByEmail(ctx, realty.NormalizeEmail(in.Email))
+	if errors.Is(err, realty.ErrNotFound) {
+		checkPassword(in.Password, s.c.dummy) // same work as for a real user: no timing oracle
+		return realty.Session{}, errBadCredentials
+	}
+	if err != nil {
+		return realty.Session{}, err
+	}
+	if !checkPassword(in.Password, u.PasswordHash) {
+		return realty.Session{}, errBadCredentials
+	}
+	token, err := newToken()
+	if err != nil {
+		return realty.Session{}, err
+	}
+	now := s.c.clock()
+	// Whole seconds: SQLite compares these timestamps as text (see store).
+	expires := now.Add(s.c.tokenTTL).Truncate(time.Second)
+	if err := s.c.st.CreateToken(ctx, u.ID, tokenHash(token), now, expires); err != nil {
+		return realty.Session{}, err
+	}
+	return realty.Session{Token: token, ExpiresAt: expires, User: u.User()}, nil
+}
+
+func (s *session) Logout(ctx context.Context) error {
+	if _, err := s.user(ctx); err != nil {
+		return err
+	}
+	return s.c.st.DeleteToken(ctx, tokenHash(s.token))
+}
+
+func (s *session) Me(ctx context.Context) (realty.User, error) {
+	u, err := s.user(ctx)
+	return u.User(), err
+}
+
+func (s *session) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.User, error) {
+	u, err := s.user(ctx)
+	if err != nil {
+		return realty.User{}, err
+	}
+	in = in.Normalized()
+	if err := in.Validate(); err != nil {
+		return realty.User{}, err
+	}
+	if in.Empty() {
+		return u.User(), nil
+	}
+	if err := s.c.st.UpdateUser(ctx, u.ID, in, s.c.clock()); err != nil {
+		return realty.User{}, err
+	}
+	fresh, err := s.c.st.UserByID(ctx, u.ID)
+	return fresh.User(), err
+}
+
+func (s *session) ChangePassword(ctx context.Context, in realty.PasswordChange) error {
+	u, err := s.user(ctx)
+	if err != nil {
+		return err
+	}
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if !checkPassword(in.Current, u.PasswordHash) {
+		return realty.Invalid("current_password", "is not your current password")
+	}
+	hash, err := hashPassword(in.New, s.c.argon)
+	if err != nil {
+		return err
+	}
+	return s.c.st.SetPassword(ctx, u.ID, hash, tokenHash(s.token), s.c.clock())
+}
+
+func (s *session) User(ctx context.Context, id int64) (realty.PublicUser, error) {
+	u, err := s.c.st.UserByID(ctx, id)
+	return u.User().Public(), err
+}
