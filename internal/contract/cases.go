@@ -1,0 +1,506 @@
+package contract
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+func testRegisterLoginLogout(t *testing.T, e *env) {
+	bd := realty.Date{Year: 1985, Month: time.February, Day: 3}
+	u, err := e.anon().Register(e.ctx, realty.NewUser{Email: "  Alice@Example.COM ", Password: "s3cret-password",
+		FirstName: " Alice ", LastName: "Martin", BirthDate: &bd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.ID == 0 || u.Email != "alice@example.com" || u.FirstName != "Alice" || u.BirthDate == nil || *u.BirthDate != bd {
+		t.Errorf("registered user = %s", describe(u))
+	}
+	if u.CreatedAt.IsZero() || u.CreatedAt.Location() != time.UTC {
+		t.Errorf("created_at = %v, want a UTC time", u.CreatedAt)
+	}
+
+	_, err = e.anon().Register(e.ctx, realty.NewUser{Email: "ALICE@example.com", Password: "another-password",
+		FirstName: "Other", LastName: "Alice"})
+	wantErr(t, "duplicate email, other case", err, realty.ErrConflict)
+
+	_, err = e.anon().Login(e.ctx, realty.Credentials{Email: "alice@example.com", Password: "wrong-password"})
+	wantErr(t, "wrong password", err, realty.ErrUnauthenticated)
+	_, err = e.anon().Login(e.ctx, realty.Credentials{Email: "nobody@example.com", Password: "s3cret-password"})
+	wantErr(t, "unknown email", err, realty.ErrUnauthenticated)
+	_, err = e.anon().Login(e.ctx, realty.Credentials{})
+	wantInvalid(t, "empty credentials", err, "email", "password")
+
+	s, err := e.anon().Login(e.ctx, realty.Credentials{Email: "ALICE@example.com", Password: "s3cret-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Token) < 43 || s.User.ID != u.ID || !s.ExpiresAt.After(time.Now()) {
+		t.Errorf("session = token of %d chars, user %d, expires %v", len(s.Token), s.User.ID, s.ExpiresAt)
+	}
+	me := must[realty.User](t, "me")(e.backend(s.Token).Me(e.ctx))
+	same(t, "me", me, u)
+
+	_, err = e.anon().Me(e.ctx)
+	wantErr(t, "me without token", err, realty.ErrUnauthenticated)
+	_, err = e.backend("rty_not-a-real-token").Me(e.ctx)
+	wantErr(t, "me with a forged token", err, realty.ErrUnauthenticated)
+
+	// Two sessions; logging out of one leaves the other.
+	s2 := must[realty.Session](t, "second login")(e.anon().Login(e.ctx, realty.Credentials{Email: "alice@example.com", Password: "s3cret-password"}))
+	if s2.Token == s.Token {
+		t.Error("two log-ins returned the same token")
+	}
+	if err := e.backend(s.Token).Logout(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.backend(s.Token).Me(e.ctx)
+	wantErr(t, "me after logout", err, realty.ErrUnauthenticated)
+	wantErr(t, "logout twice", e.backend(s.Token).Logout(e.ctx), realty.ErrUnauthenticated)
+	must[realty.User](t, "other session")(e.backend(s2.Token).Me(e.ctx))
+}
+
+func testRegisterValidation(t *testing.T, e *env) {
+	future := realty.DateOf(time.Now().AddDate(0, 0, 2))
+	old := realty.Date{Year: 1899, Month: time.December, Day: 31}
+	cases := []struct {
+		name   string
+		in     realty.NewUser
+		fields []string
+	}{
+		{"everything missing", realty.NewUser{}, []string{"email", "password", "first_name", "last_name"}},
+		{"everything wrong", realty.NewUser{Email: "not-an-email", Password: "short", FirstName: strings.Repeat("a", 101),
+			LastName: "Tab\tName", BirthDate: &future}, []string{"email", "password", "first_name", "last_name", "birth_date"}},
+		{"born before 1900", realty.NewUser{Email: "old@example.com", Password: "long enough", FirstName: "A", LastName: "B",
+			BirthDate: &old}, []string{"birth_date"}},
+		{"password too long", realty.NewUser{Email: "long@example.com", Password: strings.Repeat("p", 129), FirstName: "A",
+			LastName: "B"}, []string{"password"}},
+		{"email too long", realty.NewUser{Email: strings.Repeat("a", 250) + "@example.com", Password: "long enough",
+			FirstName: "A", LastName: "B"}, []string{"email"}},
+		{"blank names", realty.NewUser{Email: "blank@example.com", Password: "long enough", FirstName: "   ", LastName: "\n"},
+			[]string{"first_name", "last_name"}},
+		{"display name in email", realty.NewUser{Email: "Alice <alice@example.com>", Password: "long enough",
+			FirstName: "A", LastName: "B"}, []string{"email"}},
+	}
+	for _, c := range cases {
+		_, err := e.anon().Register(e.ctx, c.in)
+		wantInvalid(t, c.name, err, c.fields...)
+	}
+	// Nothing was stored: the valid email of a rejected registration is free.
+	_, err := e.anon().Register(e.ctx, realty.NewUser{Email: "old@example.com", Password: "long enough", FirstName: "A", LastName: "B"})
+	if err != nil {
+		t.Errorf("register after rejected attempts: %v", err)
+	}
+}
+
+func testProfile(t *testing.T, e *env) {
+	alice, bob := e.register("Alice"), e.register("Bob")
+	first, last := "Alicia", "Martín-Dupont"
+	bd := realty.Date{Year: 1979, Month: time.December, Day: 31}
+	u, err := alice.svc.UpdateMe(e.ctx, realty.UserPatch{FirstName: &first, LastName: &last, BirthDate: realty.Value(bd)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.FirstName != first || u.LastName != last || u.BirthDate == nil || *u.BirthDate != bd || u.Email != alice.Email {
+		t.Errorf("updated profile = %s", describe(u))
+	}
+	if !u.UpdatedAt.After(alice.UpdatedAt) && !u.UpdatedAt.Equal(alice.UpdatedAt) {
+		t.Errorf("updated_at went back: %v < %v", u.UpdatedAt, alice.UpdatedAt)
+	}
+	same(t, "me after update", must[realty.User](t, "me")(alice.svc.Me(e.ctx)), u)
+
+	u = must[realty.User](t, "clear birth date")(alice.svc.UpdateMe(e.ctx, realty.UserPatch{BirthDate: realty.Null[realty.Date]()}))
+	if u.BirthDate != nil {
+		t.Errorf("birth date after clearing = %v", u.BirthDate)
+	}
+	unchanged := must[realty.User](t, "empty patch")(alice.svc.UpdateMe(e.ctx, realty.UserPatch{}))
+	same(t, "empty patch", unchanged, u)
+
+	// Bad input changes nothing.
+	empty, future := "", realty.DateOf(time.Now().AddDate(1, 0, 0))
+	bad := "nope"
+	_, err = alice.svc.UpdateMe(e.ctx, realty.UserPatch{FirstName: &empty, Email: &bad, BirthDate: realty.Value(future)})
+	wantInvalid(t, "bad profile patch", err, "first_name", "email", "birth_date")
+	taken := "BOB@example.com"
+	_, err = alice.svc.UpdateMe(e.ctx, realty.UserPatch{Email: &taken, FirstName: &first})
+	wantErr(t, "taking bob's email", err, realty.ErrConflict)
+	same(t, "profile after refused patches", must[realty.User](t, "me")(alice.svc.Me(e.ctx)), u)
+
+	newEmail := "Alicia@Example.org"
+	u = must[realty.User](t, "change email")(alice.svc.UpdateMe(e.ctx, realty.UserPatch{Email: &newEmail}))
+	if u.Email != "alicia@example.org" {
+		t.Errorf("email = %q", u.Email)
+	}
+	must[realty.Session](t, "login with new email")(e.anon().Login(e.ctx, realty.Credentials{Email: newEmail, Password: alice.password}))
+
+	// Others see only the public profile.
+	pub := must[realty.PublicUser](t, "public profile")(bob.svc.User(e.ctx, alice.ID))
+	same(t, "public profile", pub, realty.PublicUser{ID: alice.ID, FirstName: first, LastName: last})
+	_, err = e.anon().User(e.ctx, alice.ID+bob.ID+100)
+	wantErr(t, "unknown user", err, realty.ErrNotFound)
+	_, err = e.anon().UpdateMe(e.ctx, realty.UserPatch{FirstName: &first})
+	wantErr(t, "anonymous profile update", err, realty.ErrUnauthenticated)
+}
+
+func testChangePassword(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	other := must[realty.Session](t, "second session")(e.anon().Login(e.ctx, realty.Credentials{Email: alice.Email, Password: alice.password}))
+
+	err := alice.svc.ChangePassword(e.ctx, realty.PasswordChange{Current: "wrong password", New: "a brand new password"})
+	wantInvalid(t, "wrong current password", err, "current_password")
+	err = alice.svc.ChangePassword(e.ctx, realty.PasswordChange{Current: alice.password, New: "short"})
+	wantInvalid(t, "short new password", err, "new_password")
+	err = e.anon().ChangePassword(e.ctx, realty.PasswordChange{Current: alice.password, New: "a brand new password"})
+	wantErr(t, "anonymous password change", err, realty.ErrUnauthenticated)
+	must[realty.Session](t, "old password still works after refusals")(e.anon().Login(e.ctx, realty.Credentials{Email: alice.Email, Password: alice.password}))
+
+	if err := alice.svc.ChangePassword(e.ctx, realty.PasswordChange{Current: alice.password, New: "a brand new password"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.anon().Login(e.ctx, realty.Credentials{Email: alice.Email, Password: alice.password})
+	wantErr(t, "login with old password", err, realty.ErrUnauthenticated)
+	must[realty.Session](t, "login with new password")(e.anon().Login(e.ctx, realty.Credentials{Email: alice.Email, Password: "a brand new password"}))
+	must[realty.User](t, "the session that changed it stays")(alice.svc.Me(e.ctx))
+	_, err = e.backend(other.Token).Me(e.ctx)
+	wantErr(t, "other sessions are revoked", err, realty.ErrUnauthenticated)
+}
+
+func testCreateAndGet(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	p := e.create(alice, "  Loft   Croix-Rousse ", "  Lyon  ")
+	if p.ID == 0 || p.Name != "Loft   Croix-Rousse" || p.City != "Lyon" || p.Type != "apartment" || p.Version != 1 {
+		t.Errorf("created = %s", describe(p.PropertySummary))
+	}
+	same(t, "owner", p.Owner, alice.Public())
+	if p.RoomCount != 3 || p.TotalArea.String() != "36.85" || len(p.Rooms) != 3 {
+		t.Errorf("room_count %d, total_area %s, rooms %d; want 3, 36.85, 3", p.RoomCount, p.TotalArea, len(p.Rooms))
+	}
+	r := p.Rooms[0]
+	if r.ID == 0 || r.Type != "living_room" || r.Area == nil || r.Area.String() != "24.35" || *r.Level != 2 {
+		t.Errorf("first room = %s", describe(r))
+	}
+	same(t, "features are trimmed, lower-cased, de-duplicated, sorted", r.Features, []string{"fireplace", "south-facing"})
+	if last := p.Rooms[2]; last.Area != nil || last.Level != nil || last.Features == nil || len(last.Features) != 0 {
+		t.Errorf("room without details = %s", describe(last))
+	}
+	if !p.CreatedAt.Equal(p.UpdatedAt) || p.CreatedAt.IsZero() {
+		t.Errorf("created_at %v, updated_at %v", p.CreatedAt, p.UpdatedAt)
+	}
+	same(t, "get", e.get(p.ID), p)
+
+	_, err := e.anon().Property(e.ctx, p.ID+1000)
+	wantErr(t, "unknown property", err, realty.ErrNotFound)
+	none := must[realty.Property](t, "property without rooms")(alice.svc.CreateProperty(e.ctx,
+		realty.NewProperty{Name: "Plot", Type: "land", City: "Nantes"}))
+	if none.Rooms == nil || len(none.Rooms) != 0 || none.RoomCount != 0 || none.TotalArea != 0 {
+		t.Errorf("property without rooms = %s", describe(none))
+	}
+}
+
+func testPropertyValidation(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	many := make([]string, 31)
+	for i := range many {
+		many[i] = "feature " + string(rune('a'+i%26)) + string(rune('a'+i/26))
+	}
+	in := realty.NewProperty{
+		Name: "", Description: strings.Repeat("d", 4001), Type: "castle", City: "  ",
+		Rooms: []realty.NewRoom{
+			{Type: "bedroom", Area: area("12")},
+			{Type: "dungeon", Name: strings.Repeat("n", 81), Area: area("0"), Level: level(201)},
+			{Type: "kitchen", Area: area("10000.01"), Level: level(-6), Features: []string{strings.Repeat("f", 41)}},
+			{Type: "office", Description: strings.Repeat("x", 1001), Features: many},
+			{},
+		},
+	}
+	_, err := alice.svc.CreateProperty(e.ctx, in)
+	wantInvalid(t, "every bad field", err, "name", "description", "type", "city",
+		"rooms[1].type", "rooms[1].name", "rooms[1].area", "rooms[1].level",
+		"rooms[2].area", "rooms[2].level", "rooms[2].features[0]",
+		"rooms[3].description", "rooms[3].features", "rooms[4].type")
+
+	tooMany := sampleProperty("Big", "Lyon")
+	tooMany.Rooms = make([]realty.NewRoom, realty.MaxRooms+1)
+	for i := range tooMany.Rooms {
+		tooMany.Rooms[i] = realty.NewRoom{Type: "bedroom"}
+	}
+	_, err = alice.svc.CreateProperty(e.ctx, tooMany)
+	wantInvalid(t, "101 rooms", err, "rooms")
+	_, err = alice.svc.CreateProperty(e.ctx, realty.NewProperty{Name: "Control\x07", Type: "house", City: "Lyon"})
+	wantInvalid(t, "control character in name", err, "name")
+
+	page := must[realty.Page[realty.PropertySummary]](t, "list")(e.anon().Properties(e.ctx, realty.PropertyFilter{}))
+	if len(page.Items) != 0 {
+		t.Errorf("refused creations stored %d properties", len(page.Items))
+	}
+}
+
+func testFilters(t *testing.T, e *env) {
+	alice, bob := e.register("Alice"), e.register("Bob")
+	paris1 := e.create(alice, "Haussmann flat", "Paris")
+	lyon := e.create(alice, "Loft", "Lyon")
+	paris2 := e.create(bob, "Studio Montmartre", "paris")
+	se := e.create(bob, "Maison", "Saint-Étienne")
+	house := must[realty.Property](t, "house")(bob.svc.CreateProperty(e.ctx, realty.NewProperty{Name: "Villa", Type: "villa", City: "L'Haÿ-les-Roses"}))
+
+	list := func(f realty.PropertyFilter) []int64 {
+		t.Helper()
+		return ids(must[realty.Page[realty.PropertySummary]](t, describe(f))(e.anon().Properties(e.ctx, f)).Items)
+	}
+	same(t, "all", list(realty.PropertyFilter{}), []int64{paris1.ID, lyon.ID, paris2.ID, se.ID, house.ID})
+	for _, city := range []string{"paris", "PARIS", " Paris "} {
+		same(t, "city "+city, list(realty.PropertyFilter{City: city}), []int64{paris1.ID, paris2.ID})
+	}
+	for _, city := range []string{"saint etienne", "Saint-Etienne", "SAINT-ÉTIENNE", "saint  étienne"} {
+		same(t, "city "+city, list(realty.PropertyFilter{City: city}), []int64{se.ID})
+	}
+	same(t, "city with apostrophe", list(realty.PropertyFilter{City: "l hay les roses"}), []int64{house.ID})
+	same(t, "unknown city", list(realty.PropertyFilter{City: "Marseille"}), []int64{})
+	same(t, "type", list(realty.PropertyFilter{Type: "villa"}), []int64{house.ID})
+	same(t, "owner", list(realty.PropertyFilter{OwnerID: alice.ID}), []int64{paris1.ID, lyon.ID})
+	same(t, "owner and city", list(realty.PropertyFilter{OwnerID: bob.ID, City: "paris"}), []int64{paris2.ID})
+
+	page := must[realty.Page[realty.PropertySummary]](t, "summary")(e.anon().Properties(e.ctx, realty.PropertyFilter{City: "lyon"}))
+	want := lyon.PropertySummary
+	same(t, "list item carries room_count and total_area", page.Items[0], want)
+
+	cities := must[[]realty.CityCount](t, "cities")(e.anon().Cities(e.ctx))
+	got := map[string]int{}
+	for _, c := range cities {
+		got[realty.CityKey(c.City)] = c.Count
+	}
+	same(t, "city counts", got, map[string]int{"paris": 2, "lyon": 1, "saint etienne": 1, "l hay les roses": 1})
+
+	_, err := e.anon().Properties(e.ctx, realty.PropertyFilter{Type: "castle"})
+	wantInvalid(t, "unknown type filter", err, "type")
+	_, err = e.anon().Properties(e.ctx, realty.PropertyFilter{Limit: -1})
+	wantInvalid(t, "negative limit", err, "limit")
+	_, err = e.anon().Properties(e.ctx, realty.PropertyFilter{Cursor: "garbage!"})
+	wantInvalid(t, "bad cursor", err, "cursor")
+}
+
+func testPagination(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	var want []int64
+	for i := range 23 {
+		city := "Paris"
+		if i%3 == 0 {
+			city = "Lyon"
+		}
+		p := must[realty.Property](t, "create")(alice.svc.CreateProperty(e.ctx, realty.NewProperty{
+			Name: "P" + string(rune('A'+i)), Type: "studio", City: city}))
+		if city == "Paris" {
+			want = append(want, p.ID)
+		}
+	}
+	got := e.listAll(realty.PropertyFilter{City: "paris", Limit: 4}, nil)
+	same(t, "every Paris property once, in order", got, want)
+	all := e.listAll(realty.PropertyFilter{Limit: 5}, nil)
+	if len(all) != 23 {
+		t.Errorf("all pages hold %d properties, want 23", len(all))
+	}
+	first := must[realty.Page[realty.PropertySummary]](t, "default page")(e.anon().Properties(e.ctx, realty.PropertyFilter{}))
+	if len(first.Items) != realty.DefaultPageSize || first.NextCursor == "" {
+		t.Errorf("default page: %d items, cursor %q; want %d and a cursor", len(first.Items), first.NextCursor, realty.DefaultPageSize)
+	}
+	exact := must[realty.Page[realty.PropertySummary]](t, "exact page")(e.anon().Properties(e.ctx, realty.PropertyFilter{Limit: 23}))
+	if len(exact.Items) != 23 || exact.NextCursor != "" {
+		t.Errorf("a page holding the rest: %d items, cursor %q", len(exact.Items), exact.NextCursor)
+	}
+}
+
+func testPaginationWhileInserting(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	for i := range 10 {
+		e.create(alice, "Before "+string(rune('A'+i)), "Lille")
+	}
+	inserted := 0
+	got := e.listAll(realty.PropertyFilter{City: "lille", Limit: 3}, func(int) {
+		e.create(alice, "During", "Lille")
+		e.create(alice, "Elsewhere", "Brest")
+		inserted++
+	})
+	seen := map[int64]bool{}
+	for _, id := range got {
+		if seen[id] {
+			t.Errorf("property %d listed twice", id)
+		}
+		seen[id] = true
+	}
+	if len(got) != 10+inserted {
+		t.Errorf("listed %d properties, want %d (10 before, %d during)", len(got), 10+inserted, inserted)
+	}
+}
+
+func testOwnerEdits(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	p := e.create(alice, "Loft", "Lyon")
+
+	name, city, typ, desc := "Loft Croix-Rousse", "Villeurbanne", realty.PropertyType("loft"), ""
+	u := must[realty.Property](t, "rename")(alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Name: &name}, 0))
+	if u.Name != name || u.Version != 2 || u.City != "Lyon" || u.UpdatedAt.Before(p.UpdatedAt) {
+		t.Errorf("after rename = %s", describe(u.PropertySummary))
+	}
+	u = must[realty.Property](t, "update")(alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{City: &city, Type: &typ, Description: &desc}, 2))
+	if u.City != city || u.Type != typ || u.Description != "" || u.Version != 3 {
+		t.Errorf("after update = %s", describe(u.PropertySummary))
+	}
+	same(t, "get after update", e.get(p.ID), u)
+	same(t, "city filter follows the new city", ids(must[realty.Page[realty.PropertySummary]](t, "list")(
+		e.anon().Properties(e.ctx, realty.PropertyFilter{City: "villeurbanne"})).Items), []int64{p.ID})
+	noop := must[realty.Property](t, "empty patch")(alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{}, 0))
+	if noop.Version != 3 {
+		t.Errorf("an empty patch changed the version to %d", noop.Version)
+	}
+
+	r := must[realty.Room](t, "add room")(alice.svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "kitchen", Name: "Kitchen",
+		Area: area("8.4"), Level: level(2), Features: []string{"Dishwasher"}}, 3))
+	if r.ID == 0 || r.Type != "kitchen" || r.Area.String() != "8.4" {
+		t.Errorf("added room = %s", describe(r))
+	}
+	got := e.get(p.ID)
+	if got.Version != 4 || got.RoomCount != 4 || got.Rooms[3].ID != r.ID || got.TotalArea.String() != "45.25" {
+		t.Errorf("after add: version %d, %d rooms, last %d, total %s", got.Version, got.RoomCount, got.Rooms[3].ID, got.TotalArea)
+	}
+
+	rname, feats := "Cosy kitchen", []string{"oven", "Window"}
+	r2 := must[realty.Room](t, "update room")(alice.svc.UpdateRoom(e.ctx, p.ID, r.ID, realty.RoomPatch{Name: &rname,
+		Area: realty.Null[realty.Area](), Level: realty.Value(-1), Features: &feats}, 4))
+	same(t, "updated room", r2, realty.Room{ID: r.ID, Type: "kitchen", Name: rname, Level: level(-1),
+		Features: []string{"oven", "window"}})
+	got = e.get(p.ID)
+	if got.Version != 5 || got.TotalArea.String() != "36.85" {
+		t.Errorf("after room update: version %d, total %s", got.Version, got.TotalArea)
+	}
+	same(t, "room in property", got.Rooms[3], r2)
+
+	if err := alice.svc.RemoveRoom(e.ctx, p.ID, got.Rooms[0].ID, 5); err != nil {
+		t.Fatal(err)
+	}
+	got = e.get(p.ID)
+	if got.Version != 6 || got.RoomCount != 3 || got.Rooms[0].Type != "bedroom" {
+		t.Errorf("after remove: version %d, rooms %d, first %s", got.Version, got.RoomCount, got.Rooms[0].Type)
+	}
+	// A room added after a removal still goes last.
+	last := must[realty.Room](t, "add after remove")(alice.svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "cellar"}, 0))
+	if got = e.get(p.ID); got.Rooms[len(got.Rooms)-1].ID != last.ID {
+		t.Errorf("new room is not last")
+	}
+
+	if err := alice.svc.DeleteProperty(e.ctx, p.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.anon().Property(e.ctx, p.ID)
+	wantErr(t, "get after delete", err, realty.ErrNotFound)
+	wantErr(t, "delete twice", alice.svc.DeleteProperty(e.ctx, p.ID, 0), realty.ErrNotFound)
+	_, err = alice.svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "cellar"}, 0)
+	wantErr(t, "add room to deleted", err, realty.ErrNotFound)
+	if cities := must[[]realty.CityCount](t, "cities")(e.anon().Cities(e.ctx)); len(cities) != 0 {
+		t.Errorf("cities after delete = %v", cities)
+	}
+}
+
+// writes returns one attempt at every write to property p (room r) as svc.
+func writes(e *env, svc realty.Service, p realty.Property) map[string]func() error {
+	name, rname := "Stolen", "Stolen room"
+	r := p.Rooms[0].ID
+	return map[string]func() error{
+		"rename": func() error {
+			_, err := svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Name: &name}, 0)
+			return err
+		},
+		"rename with the right version": func() error {
+			_, err := svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Name: &name}, p.Version)
+			return err
+		},
+		"delete": func() error { return svc.DeleteProperty(e.ctx, p.ID, 0) },
+		"add room": func() error {
+			_, err := svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "cellar"}, 0)
+			return err
+		},
+		"update room": func() error {
+			_, err := svc.UpdateRoom(e.ctx, p.ID, r, realty.RoomPatch{Name: &rname}, 0)
+			return err
+		},
+		"remove room": func() error { return svc.RemoveRoom(e.ctx, p.ID, r, 0) },
+	}
+}
+
+func testNonOwnerForbidden(t *testing.T, e *env) {
+	alice, bob := e.register("Alice"), e.register("Bob")
+	p := e.create(alice, "Alice's flat", "Paris")
+	for what, write := range writes(e, bob.svc, p) {
+		wantErr(t, "bob: "+what, write(), realty.ErrForbidden)
+	}
+	same(t, "alice's property after bob's attempts", e.get(p.ID), p)
+}
+
+func testAnonymousWrites(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	p := e.create(alice, "Alice's flat", "Paris")
+	for what, write := range writes(e, e.anon(), p) {
+		wantErr(t, "anonymous: "+what, write(), realty.ErrUnauthenticated)
+	}
+	_, err := e.anon().CreateProperty(e.ctx, sampleProperty("Anon", "Paris"))
+	wantErr(t, "anonymous create", err, realty.ErrUnauthenticated)
+	same(t, "property after anonymous attempts", e.get(p.ID), p)
+}
+
+func testVersionPrecondition(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	p := e.create(alice, "Flat", "Paris")
+	name := "Renamed by the first editor"
+	must[realty.Property](t, "first edit")(alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Name: &name}, 1))
+	before := e.get(p.ID)
+
+	stale := "Renamed by the second editor"
+	_, err := alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Name: &stale}, 1)
+	wantErr(t, "stale rename", err, realty.ErrPrecondition)
+	_, err = alice.svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "cellar"}, 1)
+	wantErr(t, "stale add room", err, realty.ErrPrecondition)
+	_, err = alice.svc.UpdateRoom(e.ctx, p.ID, p.Rooms[0].ID, realty.RoomPatch{Name: &stale}, 1)
+	wantErr(t, "stale update room", err, realty.ErrPrecondition)
+	wantErr(t, "stale remove room", alice.svc.RemoveRoom(e.ctx, p.ID, p.Rooms[0].ID, 1), realty.ErrPrecondition)
+	wantErr(t, "stale delete", alice.svc.DeleteProperty(e.ctx, p.ID, 1), realty.ErrPrecondition)
+	same(t, "property after stale writes", e.get(p.ID), before)
+
+	_, err = alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Name: &stale}, -3)
+	wantInvalid(t, "negative version", err, "if_version")
+	if err := alice.svc.DeleteProperty(e.ctx, p.ID, before.Version); err != nil {
+		t.Errorf("delete with the current version: %v", err)
+	}
+}
+
+func testRoomBelongs(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	p1, p2 := e.create(alice, "One", "Paris"), e.create(alice, "Two", "Paris")
+	name := "Moved?"
+	_, err := alice.svc.UpdateRoom(e.ctx, p1.ID, p2.Rooms[0].ID, realty.RoomPatch{Name: &name}, 0)
+	wantErr(t, "update another property's room", err, realty.ErrNotFound)
+	wantErr(t, "remove another property's room", alice.svc.RemoveRoom(e.ctx, p1.ID, p2.Rooms[0].ID, 0), realty.ErrNotFound)
+	wantErr(t, "remove unknown room", alice.svc.RemoveRoom(e.ctx, p1.ID, 1<<40, 0), realty.ErrNotFound)
+	same(t, "other property untouched", e.get(p2.ID), p2)
+	same(t, "property untouched", e.get(p1.ID), p1)
+}
+
+func testRoomLimits(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	in := realty.NewProperty{Name: "Hotel", Type: "other", City: "Nice"}
+	for range realty.MaxRooms {
+		in.Rooms = append(in.Rooms, realty.NewRoom{Type: "bedroom", Area: area("9.99")})
+	}
+	p := must[realty.Property](t, "100 rooms")(alice.svc.CreateProperty(e.ctx, in))
+	if p.RoomCount != 100 || p.TotalArea.String() != "999" {
+		t.Errorf("100 rooms of 9.99: count %d, total %s", p.RoomCount, p.TotalArea)
+	}
+	_, err := alice.svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "bedroom"}, 0)
+	wantInvalid(t, "101st room", err, "rooms")
+	_, err = alice.svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "bedroom", Area: area("-1"), Level: level(300)}, 0)
+	wantInvalid(t, "bad room", err, "area", "level")
+	bad := realty.RoomType("spa")
+	_, err = alice.svc.UpdateRoom(e.ctx, p.ID, p.Rooms[0].ID, realty.RoomPatch{Type: &bad, Area: realty.Value(realty.Area(0))}, 0)
+	wantInvalid(t, "bad room patch", err, "type", "area")
+	same(t, "after refused room writes", e.get(p.ID), p)
+}
