@@ -1,0 +1,147 @@
+package realty_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+func TestCityKey(t *testing.T) {
+	cases := map[string]string{
+		"Saint-Étienne":       "saint etienne",
+		"  saint   etienne ":  "saint etienne",
+		"SAINT-ÉTIENNE":       "saint etienne",
+		"L'Haÿ-les-Roses":     "l hay les roses",
+		"L’Haÿ les Roses":     "l hay les roses",
+		"Paris":               "paris",
+		"Besançon":            "besancon",
+		"Orléans":             "orleans",
+		"ﬁrminy":              "firminy", // NFKD splits the ligature
+		"São Paulo":           "sao paulo",
+		"Île-de-France - Sud": "ile de france sud",
+		"":                    "",
+	}
+	for in, want := range cases {
+		if got := realty.CityKey(in); got != want {
+			t.Errorf("CityKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseArea(t *testing.T) {
+	ok := map[string]string{"12": "12", "12.5": "12.5", "12.50": "12.5", "0.01": "0.01", "10000": "10000", " 7.05 ": "7.05", "-3.2": "-3.2"}
+	for in, want := range ok {
+		a, err := realty.ParseArea(in)
+		if err != nil || a.String() != want {
+			t.Errorf("ParseArea(%q) = %v, %v; want %s", in, a, err, want)
+		}
+	}
+	for _, in := range []string{"", "12.", ".5", "1.234", "abc", "1e3", "12,5", "--1", "1.2.3", "99999999999999999999"} {
+		if _, err := realty.ParseArea(in); err == nil {
+			t.Errorf("ParseArea(%q) succeeded", in)
+		}
+	}
+}
+
+func TestAreaScanIsExact(t *testing.T) {
+	var a realty.Area
+	cases := []struct {
+		src  any
+		want string
+	}{{int64(12), "12"}, {12.1 + 12.2, "24.3"}, {[]byte("12.50"), "12.5"}, {"0.07", "0.07"}}
+	for _, c := range cases {
+		if err := a.Scan(c.src); err != nil || a.String() != c.want {
+			t.Errorf("Scan(%v) = %s, %v; want %s", c.src, a, err, c.want)
+		}
+	}
+}
+
+func TestDate(t *testing.T) {
+	d, err := realty.ParseDate("2000-02-29")
+	if err != nil || d.String() != "2000-02-29" {
+		t.Fatalf("ParseDate = %v, %v", d, err)
+	}
+	for _, bad := range []string{"2001-02-29", "2000-2-1", "01/02/2000", "2000-13-01", ""} {
+		if _, err := realty.ParseDate(bad); err == nil {
+			t.Errorf("ParseDate(%q) succeeded", bad)
+		}
+	}
+	var back realty.Date
+	if err := back.Scan(time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC)); err != nil || back.String() != "1990-05-17" {
+		t.Errorf("Scan(time) = %v, %v", back, err)
+	}
+}
+
+func TestUserJSONShapes(t *testing.T) {
+	u := realty.User{ID: 7, Email: "a@example.com", FirstName: "Alice", LastName: "Martin"}
+	b, _ := json.Marshal(u)
+	if !strings.Contains(string(b), `"birth_date":null`) {
+		t.Errorf("user without birth date: %s", b)
+	}
+	b, _ = json.Marshal(u.Public())
+	if string(b) != `{"id":7,"first_name":"Alice","last_name":"Martin"}` {
+		t.Errorf("public user: %s", b)
+	}
+}
+
+func TestNullablePatchJSON(t *testing.T) {
+	var p realty.RoomPatch
+	if err := json.Unmarshal([]byte(`{"area": null, "level": 3}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	if !p.Area.Set || p.Area.Valid || !p.Level.Valid || p.Level.V != 3 || p.Type != nil {
+		t.Errorf("decoded patch = %+v", p)
+	}
+	b, _ := json.Marshal(realty.RoomPatch{Level: realty.Null[int]()})
+	if string(b) != `{"level":null}` {
+		t.Errorf("encoded patch = %s", b)
+	}
+}
+
+func TestPageJSONAlwaysHasMembers(t *testing.T) {
+	b, _ := json.Marshal(realty.Page[int]{})
+	if string(b) != `{"items":[],"next_cursor":null}` {
+		t.Errorf("empty page = %s", b)
+	}
+	var p realty.Page[int]
+	if err := json.Unmarshal([]byte(`{"items":[1,2],"next_cursor":"abc"}`), &p); err != nil || p.NextCursor != "abc" || len(p.Items) != 2 {
+		t.Errorf("decoded page = %+v, %v", p, err)
+	}
+}
+
+func TestFilterLimits(t *testing.T) {
+	for in, want := range map[int]int{0: 20, 1: 1, 100: 100, 1000: 100} {
+		f, err := realty.PropertyFilter{Limit: in}.Validate()
+		if err != nil || f.Limit != want {
+			t.Errorf("limit %d -> %d, %v; want %d", in, f.Limit, err, want)
+		}
+	}
+	_, err := realty.PropertyFilter{Limit: -1, Type: "castle", City: strings.Repeat("x", 101)}.Validate()
+	var ve *realty.ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) != 3 {
+		t.Errorf("bad filter: %v", err)
+	}
+}
+
+func TestParseEnums(t *testing.T) {
+	if pt, err := realty.ParsePropertyType(" Apartment "); err != nil || pt != "apartment" {
+		t.Errorf("ParsePropertyType = %q, %v", pt, err)
+	}
+	if rt, err := realty.ParseRoomType("Living-Room"); err != nil || rt != "living_room" {
+		t.Errorf("ParseRoomType = %q, %v", rt, err)
+	}
+	if _, err := realty.ParseRoomType("dungeon"); err == nil || !strings.Contains(err.Error(), "living_room") {
+		t.Errorf("ParseRoomType(dungeon) = %v; want the list of types", err)
+	}
+}
+
+func TestValidationErrorMessage(t *testing.T) {
+	err := realty.NewRoom{Type: "bedroom", Area: new(realty.Area)}.Validate()
+	if err == nil || err.Error() != "invalid input: area: must be greater than 0" {
+		t.Errorf("message = %v", err)
+	}
+}
