@@ -108,7 +108,7 @@ func Latest(dialect string) (int, error) {
 const createTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER NOT NULL PRIMARY KEY,
     name       VARCHAR(200) NOT NULL,
-    applied_at DATETIME(6) NOT NULL
+    applied_at DATETIME NOT NULL
 )`
 
 // Up applies every pending migration and returns those it applied. For
@@ -208,7 +208,7 @@ type querier interface {
 
 func record(ctx context.Context, q querier, m Migration) error {
 	_, err := q.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-		m.Version, m.Name, time.Now().UTC().Truncate(time.Microsecond))
+		m.Version, m.Name, time.Now().UTC().Truncate(time.Second))
 	return err
 }
 
