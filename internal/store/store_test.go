@@ -1,0 +1,193 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/realtyhq/realty/internal/store"
+	"github.com/realtyhq/realty/internal/testdb"
+	"github.com/realtyhq/realty/migrations"
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+var ctx = context.Background()
+
+func user(email string) store.UserRow {
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	return store.UserRow{Email: email, PasswordHash: "$argon2id$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA", FirstName: "A",
+		LastName: "B", CreatedAt: now, UpdatedAt: now}
+}
+
+func eachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) { fn(t, d) })
+	}
+}
+
+func TestMigrateTwiceAndConcurrently(t *testing.T) {
+	eachDialect(t, func(t *testing.T, dialect string) {
+		url := testdb.URL(t, dialect)
+		const n = 4
+		applied := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				st, err := store.Open(ctx, url)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer st.Close()
+				done, err := st.Migrate(ctx)
+				if err != nil {
+					t.Error(err)
+				}
+				applied[i] = len(done)
+			})
+		}
+		wg.Wait()
+		latest, _ := migrations.Latest(dialect)
+		total := 0
+		for _, a := range applied {
+			total += a
+		}
+		if total != latest {
+			t.Errorf("%d processes applied %d migrations in all, want %d (each once)", n, total, latest)
+		}
+		st, err := store.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		status, err := st.Migrations(ctx)
+		if err != nil || len(status) != latest || status[0].AppliedAt.IsZero() {
+			t.Errorf("status = %+v, %v", status, err)
+		}
+		if ok, err := st.SchemaCurrent(ctx); !ok || err != nil {
+			t.Errorf("SchemaCurrent = %v, %v", ok, err)
+		}
+	})
+}
+
+func TestFreshDatabaseStatus(t *testing.T) {
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st, err := store.Open(ctx, testdb.URL(t, dialect))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		status, err := st.Migrations(ctx)
+		if err != nil || len(status) == 0 || !status[0].AppliedAt.IsZero() {
+			t.Errorf("fresh status = %+v, %v", status, err)
+		}
+		if ok, _ := st.SchemaCurrent(ctx); ok {
+			t.Error("a fresh database reports a current schema")
+		}
+	})
+}
+
+// TestDatabaseEnforcesConstraints bypasses Go validation: the schema itself
+// refuses bad rows and dangling references, on every connection of the pool.
+func TestDatabaseEnforcesConstraints(t *testing.T) {
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		id, err := st.CreateUser(ctx, user("a@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CreateUser(ctx, user("a@example.com")); !errors.Is(err, realty.ErrConflict) {
+			t.Errorf("duplicate email: %v, want conflict", err)
+		}
+		bad := []store.PropertyRow{
+			{OwnerID: id, Name: "", Type: "house", City: "Lyon", CityKey: "lyon"},
+			{OwnerID: id, Name: "X", Type: "castle", City: "Lyon", CityKey: "lyon"},
+			{OwnerID: id, Name: strings.Repeat("x", 121), Type: "house", City: "Lyon", CityKey: "lyon"},
+		}
+		for i, p := range bad {
+			p.At = time.Now().UTC()
+			err := st.InTx(ctx, func(tx *store.Tx) error { _, err := tx.InsertProperty(ctx, p); return err })
+			if err == nil {
+				t.Errorf("bad property %d was stored", i)
+			}
+		}
+		// Foreign keys hold on every connection (SQLite turns them on per
+		// connection: the pragma must be in the DSN).
+		for i := range 8 {
+			err := st.InTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: id + 1000, Name: "X", Type: "house",
+					City: "Lyon", CityKey: "lyon", At: time.Now().UTC()})
+				return err
+			})
+			if !errors.Is(err, realty.ErrNotFound) {
+				t.Errorf("attempt %d: property of a missing owner: %v, want not found", i, err)
+			}
+		}
+		var pid int64
+		if err := st.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			pid, err = tx.InsertProperty(ctx, store.PropertyRow{OwnerID: id, Name: "X", Type: "house", City: "Lyon", CityKey: "lyon", At: time.Now().UTC()})
+			if err != nil {
+				return err
+			}
+			zero := realty.Area(0)
+			_, err = tx.InsertRooms(ctx, pid, []realty.NewRoom{{Type: "bedroom", Area: &zero}})
+			return err
+		}); err == nil {
+			t.Error("a room of 0 m² was stored")
+		}
+		if _, err := st.Property(ctx, pid); !errors.Is(err, realty.ErrNotFound) {
+			t.Errorf("the transaction was not rolled back: %v", err)
+		}
+	})
+}
+
+// TestConcurrentWriters: many goroutines writing at once all succeed; on
+// SQLite the single writer connection queues them (no SQLITE_BUSY).
+func TestConcurrentWriters(t *testing.T) {
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		const n = 40
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				_, err := st.CreateUser(ctx, user(fmt.Sprintf("u%d@example.com", i)))
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	})
+}
+
+func TestOpenErrors(t *testing.T) {
+	if _, err := store.Open(ctx, "postgres://u:secret@h/db"); err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("unsupported URL: %v (the password must not be shown)", err)
+	}
+	_, err := store.Open(ctx, "mysql://u:hunter22@127.0.0.1:1/db")
+	if !errors.Is(err, realty.ErrUnavailable) || strings.Contains(err.Error(), "hunter22") {
+		t.Errorf("unreachable MySQL: %v; want unavailable, without the password", err)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"mysql://root:pw@127.0.0.1:3306/realty": "mysql://root:xxxxx@127.0.0.1:3306/realty",
+		"mysql://root@127.0.0.1:3306/realty":    "mysql://root@127.0.0.1:3306/realty",
+		"sqlite:/tmp/realty.db":                 "sqlite:/tmp/realty.db",
+	} {
+		if got := store.Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
