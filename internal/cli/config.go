@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Paths follow the XDG base directory convention.
+func dataDir(env func(string) string) (string, error) {
+	if d := env("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "realty"), nil
+	}
+	home, err := homeDir(env)
+	return filepath.Join(home, ".local", "share", "realty"), err
+}
+
+func configDir(env func(string) string) (string, error) {
+	if d := env("REALTY_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	if d := env("XDG_CONFIG_HOME"); d != "" {
+		return filepath.Join(d, "realty"), nil
+	}
+	home, err := homeDir(env)
+	return filepath.Join(home, ".config", "realty"), err
+}
+
+func homeDir(env func(string) string) (string, error) {
+	if h := env("HOME"); h != "" {
+		return h, nil
+	}
+	return "", errors.New("cannot find your home directory: set HOME, XDG_DATA_HOME or REALTY_CONFIG_DIR")
+}
+
+// credential is what realty keeps of a log-in: one per backend (each server
+// URL, each local database). The file is readable by its owner only.
+type credential struct {
+	Token     string    `json:"token"`
+	UserID    int64     `json:"user_id"`
+	Email     string    `json:"email"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+type credentialsFile struct {
+	Backends map[string]credential `json:"backends"`
+}
+
+const credentialsName = "credentials.json"
+
+func loadCredentials(dir string) (credentialsFile, error) {
+	cf := credentialsFile{Backends: map[string]credential{}}
+	b, err := os.ReadFile(filepath.Join(dir, credentialsName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return cf, nil
+	}
+	if err != nil {
+		return cf, err
+	}
+	if err := json.Unmarshal(b, &cf); err != nil {
+		return cf, fmt.Errorf("%s is damaged (%v): remove it and log in again", filepath.Join(dir, credentialsName), err)
+	}
+	if cf.Backends == nil {
+		cf.Backends = map[string]credential{}
+	}
+	return cf, nil
+}
+
+// save writes the file atomically with mode 0600 in a 0700 directory.
+func (cf credentialsFile) save(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(cf, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, credentialsName+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, credentialsName))
+}

@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// maxPropertyFile bounds what --file reads: far above any valid property.
+const maxPropertyFile = 1 << 20
+
+// DecodeProperty reads a whole property, rooms included, from JSON in the
+// API's shape. Unknown members (including read-only ones such as id, owner or
+// version) and trailing data are refused, so that a typo never goes unseen.
+func DecodeProperty(r io.Reader) (realty.NewProperty, error) {
+	var p realty.NewProperty
+	b, err := io.ReadAll(io.LimitReader(r, maxPropertyFile+1))
+	if err != nil {
+		return p, err
+	}
+	if len(b) > maxPropertyFile {
+		return p, realty.Invalid("file", "is larger than %d bytes", maxPropertyFile)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return p, realty.Invalid("file", "%s", jsonProblem(err))
+	}
+	if dec.More() {
+		return p, realty.Invalid("file", "has data after the property object")
+	}
+	return p, nil
+}
+
+// jsonProblem turns encoding/json errors into a sentence for people.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("is not valid JSON (at byte %d: %v)", syn.Offset, syn)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("member %q must be a JSON %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "is empty or cut short"
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if m, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		return "has unknown member " + m + " (owner, id, version and timestamps are set by realty)"
+	}
+	return msg
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "string"
+	case "slice":
+		return "array"
+	case "struct", "map":
+		return "object"
+	}
+	return "number"
+}
+
+// ParseRoomSpec reads a --room value: comma-separated key=value pairs, the
+// first of which may be the bare room type. Keys: type, name, area, level,
+// description, feature (repeatable) or features ("a|b"). A value with a comma
+// is double-quoted: --room 'bedroom,name="Big, bright"'.
+func ParseRoomSpec(spec string) (realty.NewRoom, error) {
+	var r realty.NewRoom
+	bad := func(format string, args ...any) error {
+		return realty.Invalid("room", "%q: "+format, append([]any{spec}, args...)...)
+	}
+	if strings.ContainsAny(spec, "\n\r") {
+		return r, bad("must be on one line")
+	}
+	fields, ok := splitSpec(spec)
+	if !ok || strings.TrimSpace(spec) == "" {
+		return r, bad("write it as type,key=value,... such as bedroom,name=Master,area=12.5,level=1,feature=balcony")
+	}
+	for i, field := range fields {
+		key, value, hasEq := strings.Cut(unquote(field), "=")
+		key = strings.ToLower(strings.TrimSpace(key))
+		if !hasEq {
+			if i != 0 {
+				return r, bad("%q is not key=value", field)
+			}
+			key, value = "type", field
+		}
+		if err := setRoomField(&r, key, unquote(value)); err != nil {
+			return r, bad("%v", err)
+		}
+	}
+	if r.Type == "" {
+		return r, bad("the room type is missing (%s)", strings.Join(roomTypeNames(), ", "))
+	}
+	return r, nil
+}
+
+// splitSpec splits on commas outside double quotes; false if a quote is left open.
+func splitSpec(s string) ([]string, bool) {
+	var fields []string
+	var cur strings.Builder
+	quoted := false
+	for _, c := range s {
+		switch {
+		case c == '"':
+			quoted = !quoted
+			cur.WriteRune(c)
+		case c == ',' && !quoted:
+			fields = append(fields, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		default:
+			cur.WriteRune(c)
+		}
+	}
+	return append(fields, strings.TrimSpace(cur.String())), !quoted
+}
+
+// unquote removes the double quotes around a value ("" inside stands for ").
+func unquote(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
+	}
+	return s
+}
+
+func setRoomField(r *realty.NewRoom, key, value string) error {
+	switch key {
+	case "type":
+		t, err := realty.ParseRoomType(value)
+		r.Type = t
+		return err
+	case "name":
+		r.Name = value
+	case "description":
+		r.Description = value
+	case "area":
+		a, err := realty.ParseArea(value)
+		if err != nil {
+			return err
+		}
+		r.Area = &a
+	case "level":
+		l, err := strconv.Atoi(strings.TrimSpace(value))
+		if err != nil {
+			return fmt.Errorf("level %q is not a whole number", value)
+		}
+		r.Level = &l
+	case "feature":
+		r.Features = append(r.Features, value)
+	case "features":
+		r.Features = append(r.Features, strings.Split(value, "|")...)
+	default:
+		return fmt.Errorf("unknown key %q (type, name, area, level, description, feature)", key)
+	}
+	return nil
+}
+
+func roomTypeNames() []string {
+	out := make([]string, len(realty.RoomTypes))
+	for i, t := range realty.RoomTypes {
+		out[i] = string(t)
+	}
+	return out
+}
+
+func propertyTypeNames() []string {
+	out := make([]string, len(realty.PropertyTypes))
+	for i, t := range realty.PropertyTypes {
+		out[i] = string(t)
+	}
+	return out
+}

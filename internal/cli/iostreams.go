@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+)
+
+// IO is where a command reads and writes, and what it knows of the terminal.
+// Tests build one with buffers and say whether it is "a terminal".
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	InTTY  bool // stdin is a terminal: prompting is allowed
+	OutTTY bool // stdout is a terminal: aligned tables with headers
+	Env    func(string) string
+
+	lines *bufio.Reader
+}
+
+// SystemIO returns the process's streams and environment.
+func SystemIO() *IO {
+	return &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		InTTY: term.IsTerminal(int(os.Stdin.Fd())), OutTTY: term.IsTerminal(int(os.Stdout.Fd())), Env: os.Getenv}
+}
+
+// Color reports whether output may use colour: on a terminal, without NO_COLOR.
+func (s *IO) Color() bool { return s.OutTTY && s.Env("NO_COLOR") == "" }
+
+func (s *IO) reader() *bufio.Reader {
+	if s.lines == nil {
+		s.lines = bufio.NewReader(s.In)
+	}
+	return s.lines
+}
+
+// ReadLine reads one line of standard input, without its line ending.
+func (s *IO) ReadLine() (string, error) {
+	line, err := s.reader().ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		if errors.Is(err, io.EOF) {
+			return "", errors.New("standard input ended before a line was read")
+		}
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// Prompt asks for a value on a terminal; without one it is a usage error that
+// names the flag to pass instead.
+func (s *IO) Prompt(label, flag string) (string, error) {
+	if !s.InTTY {
+		return "", usageErrorf("%s is required: pass %s (no prompt: standard input is not a terminal)", label, flag)
+	}
+	fmt.Fprintf(s.Err, "%s: ", label)
+	return s.ReadLine()
+}
+
+// PromptSecret asks for a secret without echoing it.
+func (s *IO) PromptSecret(label, hint string) (string, error) {
+	if !s.InTTY {
+		return "", usageErrorf("%s is required: %s (no prompt: standard input is not a terminal)", label, hint)
+	}
+	fmt.Fprintf(s.Err, "%s: ", label)
+	if f, ok := s.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(s.Err)
+		return string(b), err
+	}
+	return s.ReadLine()
+}
+
+// Confirm asks a yes/no question on a terminal (default no); without a
+// terminal it is a usage error asking for --yes.
+func (s *IO) Confirm(question string) (bool, error) {
+	if !s.InTTY {
+		return false, usageErrorf("confirmation required: pass --yes (no prompt: standard input is not a terminal)")
+	}
+	fmt.Fprintf(s.Err, "%s [y/N]: ", question)
+	answer, err := s.ReadLine()
+	if err != nil {
+		return false, err
+	}
+	answer = strings.ToLower(strings.TrimSpace(answer))
+	return answer == "y" || answer == "yes", nil
+}
+
+// prompted is a required flag that may be asked for.
+type prompted struct {
+	value *string
+	flag  string
+	label string
+}
+
+// promptMissing asks, on a terminal, for each required flag not given.
+func promptMissing(f *Factory, cmd interface{ Flags() *pflag.FlagSet }, flags []prompted) error {
+	for _, p := range flags {
+		if cmd.Flags().Changed(p.flag) {
+			continue
+		}
+		v, err := f.IO.Prompt(p.label, "--"+p.flag)
+		if err != nil {
+			return err
+		}
+		*p.value = v
+	}
+	return nil
+}

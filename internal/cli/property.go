@@ -1,0 +1,430 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+func newPropertyCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "property",
+		Aliases: []string{"properties", "prop"},
+		Short:   "Register, browse, edit and delete properties",
+		Long:    "Register properties with their rooms, browse and filter them (anybody can), and edit or delete your own.",
+		Args:    noArgs,
+	}
+	cmd.AddCommand(newPropertyListCmd(f), newPropertyShowCmd(f), newPropertyCreateCmd(f),
+		newPropertyUpdateCmd(f), newPropertyDeleteCmd(f))
+	return cmd
+}
+
+func newPropertyListCmd(f *Factory) *cobra.Command {
+	var filter realty.PropertyFilter
+	var typ, owner string
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List properties, optionally of one city, type or owner",
+		Long: `List properties, oldest first, a page at a time (20 by default, at most 100).
+--city ignores case, accents and hyphens: "saint etienne" finds "Saint-Étienne".
+Follow the printed --cursor for the next page, or pass --all for every page.`,
+		Example: `  realty property list --city paris
+  realty property list --type apartment --owner me
+  realty property list --all --json --jq '.items[].name'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			if filter.Type, err = parsePropertyTypeFlag(typ, "--type"); err != nil {
+				return err
+			}
+			if filter.OwnerID, err = resolveOwner(ctx, svc, owner); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("limit") && filter.Limit < 1 {
+				return realty.Invalid("limit", "must be at least 1")
+			}
+			page, err := listPages(ctx, svc, filter, all)
+			if err != nil {
+				return err
+			}
+			if f.machine() {
+				return f.printJSON(page)
+			}
+			t := newTable(f.IO, "ID", "NAME", "TYPE", "CITY", "ROOMS", "AREA", "OWNER")
+			for _, p := range page.Items {
+				t.add(itoa(p.ID), p.Name, string(p.Type), p.City, fmt.Sprint(p.RoomCount), areaText(&p.TotalArea),
+					p.Owner.FirstName+" "+p.Owner.LastName)
+			}
+			if err := t.print(); err != nil {
+				return err
+			}
+			if len(page.Items) == 0 && f.IO.OutTTY {
+				f.status("No properties match.")
+			}
+			if page.NextCursor != "" {
+				f.status("More: add --cursor %s (or --all)", page.NextCursor)
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&filter.City, "city", "", "only properties in this city (case and accents ignored)")
+	fl.StringVar(&typ, "type", "", "only properties of this type")
+	fl.StringVar(&owner, "owner", "", `only properties of this owner: a user id, or "me"`)
+	fl.IntVar(&filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
+	fl.StringVar(&filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
+	fl.BoolVar(&all, "all", false, "list every page")
+	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
+	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(propertyTypeNames()))
+	return cmd
+}
+
+// listPages returns one page, or with all every page joined.
+func listPages(ctx context.Context, svc realty.Service, f realty.PropertyFilter, all bool) (realty.Page[realty.PropertySummary], error) {
+	page, err := svc.Properties(ctx, f)
+	for all && err == nil && page.NextCursor != "" {
+		f.Cursor = page.NextCursor
+		var next realty.Page[realty.PropertySummary]
+		next, err = svc.Properties(ctx, f)
+		page.Items, page.NextCursor = append(page.Items, next.Items...), next.NextCursor
+	}
+	return page, err
+}
+
+// resolveOwner reads --owner: a user id, or "me".
+func resolveOwner(ctx context.Context, svc realty.Service, owner string) (int64, error) {
+	switch owner {
+	case "":
+		return 0, nil
+	case "me":
+		u, err := svc.Me(ctx)
+		return u.ID, err
+	}
+	return parseID("--owner", owner)
+}
+
+func parsePropertyTypeFlag(s, flag string) (realty.PropertyType, error) {
+	if s == "" {
+		return "", nil
+	}
+	t, err := realty.ParsePropertyType(s)
+	if err != nil {
+		return "", realty.Invalid(strings.TrimPrefix(flag, "--"), "%v", err)
+	}
+	return t, nil
+}
+
+func areaText(a *realty.Area) string {
+	if a == nil {
+		return "-"
+	}
+	return a.String() + " m²"
+}
+
+func intText(n *int) string {
+	if n == nil {
+		return "-"
+	}
+	return fmt.Sprint(*n)
+}
+
+// printProperty shows one property with its rooms.
+func printProperty(f *Factory, p realty.Property) error {
+	if f.machine() {
+		return f.printJSON(p)
+	}
+	desc := p.Description
+	if desc == "" {
+		desc = "-"
+	}
+	if err := f.fields([2]string{"ID", itoa(p.ID)}, [2]string{"Name", p.Name}, [2]string{"Type", string(p.Type)},
+		[2]string{"City", p.City}, [2]string{"Owner", fmt.Sprintf("%s %s (user %d)", p.Owner.FirstName, p.Owner.LastName, p.Owner.ID)},
+		[2]string{"Description", desc}, [2]string{"Rooms", fmt.Sprintf("%d, %s in all", p.RoomCount, areaText(&p.TotalArea))},
+		[2]string{"Version", itoa(p.Version)}, [2]string{"Updated", p.UpdatedAt.Format(time.RFC3339)}); err != nil {
+		return err
+	}
+	if len(p.Rooms) == 0 {
+		return nil
+	}
+	if f.IO.OutTTY {
+		fmt.Fprintln(f.IO.Out)
+	}
+	t := newTable(f.IO, "ROOM", "TYPE", "NAME", "AREA", "LEVEL", "FEATURES")
+	if !f.IO.OutTTY {
+		t = newTable(f.IO) // piped: rows start with "room" so that they stand apart from the fields
+	}
+	for _, r := range p.Rooms {
+		cells := []string{itoa(r.ID), string(r.Type), r.Name, areaText(r.Area), intText(r.Level), strings.Join(r.Features, ", ")}
+		if !f.IO.OutTTY {
+			cells = append([]string{"room"}, cells...)
+		}
+		t.add(cells...)
+	}
+	return t.print()
+}
+
+func newPropertyShowCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:               "show PROPERTY_ID",
+		Short:             "Show a property and its rooms",
+		Long:              "Show every field of a property, and its rooms in order.",
+		Example:           "  realty property show 42\n  realty property show 42 --jq '.rooms[] | select(.type == \"bedroom\") | .area'",
+		Args:              exactArgs("PROPERTY_ID"),
+		ValidArgsFunction: completeProperties(f, false),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("PROPERTY_ID", args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := f.Service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			p, err := svc.Property(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			return printProperty(f, p)
+		},
+	}
+}
+
+func newPropertyCreateCmd(f *Factory) *cobra.Command {
+	var in realty.NewProperty
+	var typ, file string
+	var rooms []string
+	cmd := &cobra.Command{
+		Use:   "create",
+		Short: "Register a property, with its rooms",
+		Long: `Register a property that you own. Give it with flags, with one --room per room
+(type first, then key=value pairs: name, area in m², level, description,
+feature), or whole from a JSON file in the API's shape (--file, - for stdin).
+On a terminal, a missing name, type or city is asked for.
+
+Property types: ` + strings.Join(propertyTypeNames(), ", ") + `
+Room types: ` + strings.Join(roomTypeNames(), ", "),
+		Example: `  realty property create --name "Loft Croix-Rousse" --type loft --city Lyon \
+      --description "Bright loft near the market" \
+      --room "living_room,area=32.5,level=3,feature=fireplace,feature=south-facing" \
+      --room "bedroom,name=Master bedroom,area=12.5,level=3"
+  realty property create --file loft.json
+  cat loft.json | realty property create --file -`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if file != "" {
+				if in, err = readPropertyFile(f, cmd, file); err != nil {
+					return err
+				}
+			} else if in, err = propertyFromFlags(f, cmd, in, typ, rooms); err != nil {
+				return err
+			}
+			svc, err := f.Service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			p, err := svc.CreateProperty(cmd.Context(), in)
+			if err != nil {
+				return err
+			}
+			if !f.machine() {
+				f.status("Created property %d.", p.ID)
+			}
+			return printProperty(f, p)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&in.Name, "name", "", "name, 1 to 120 characters")
+	fl.StringVar(&typ, "type", "", "property type")
+	fl.StringVar(&in.City, "city", "", "city")
+	fl.StringVar(&in.Description, "description", "", "description, up to 4000 characters")
+	fl.StringArrayVar(&rooms, "room", nil, `a room: TYPE,name=N,area=M2,level=L,feature=F,... (repeatable; quote a value with a comma: name="Big, bright")`)
+	fl.StringVarP(&file, "file", "f", "", "read the whole property as JSON from FILE (- for standard input)")
+	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(propertyTypeNames()))
+	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
+	_ = cmd.RegisterFlagCompletionFunc("room", completeValues(roomTypeNames()))
+	return cmd
+}
+
+func readPropertyFile(f *Factory, cmd *cobra.Command, file string) (realty.NewProperty, error) {
+	for _, name := range []string{"name", "type", "city", "description", "room"} {
+		if cmd.Flags().Changed(name) {
+			return realty.NewProperty{}, usageErrorf("--file gives the whole property: --%s cannot go with it", name)
+		}
+	}
+	if file == "-" {
+		return DecodeProperty(f.IO.In)
+	}
+	fh, err := os.Open(file)
+	if err != nil {
+		return realty.NewProperty{}, err
+	}
+	defer fh.Close()
+	return DecodeProperty(fh)
+}
+
+// propertyFromFlags builds the property from flags, prompting on a terminal
+// for required flags that were not given (a flag given empty is sent as is,
+// for validation to report).
+func propertyFromFlags(f *Factory, cmd *cobra.Command, in realty.NewProperty, typ string, rooms []string) (realty.NewProperty, error) {
+	err := promptMissing(f, cmd, []prompted{{&in.Name, "name", "Name"},
+		{&typ, "type", "Type (" + strings.Join(propertyTypeNames(), ", ") + ")"}, {&in.City, "city", "City"}})
+	if err != nil {
+		return in, err
+	}
+	in.Type = realty.PropertyType(normalizeEnumInput(typ))
+	// Every problem at once: a bad --room does not hide a bad --name.
+	var problems []realty.FieldError
+	for i, spec := range rooms {
+		prefix := fmt.Sprintf("rooms[%d]", i)
+		r, err := ParseRoomSpec(spec)
+		if err == nil {
+			in.Rooms = append(in.Rooms, r)
+			err = r.Normalized().Validate()
+			prefix += "."
+		}
+		var ve *realty.ValidationError
+		if errors.As(err, &ve) {
+			for _, fe := range ve.Fields {
+				field := prefix + fe.Field
+				if fe.Field == "room" {
+					field = strings.TrimSuffix(prefix, ".")
+				}
+				problems = append(problems, realty.FieldError{Field: field, Message: fe.Message})
+			}
+		}
+	}
+	if problems == nil {
+		return in, nil
+	}
+	bare := in
+	bare.Rooms = nil
+	var ve *realty.ValidationError
+	if errors.As(bare.Normalized().Validate(), &ve) {
+		problems = append(ve.Fields, problems...)
+	}
+	return in, &realty.ValidationError{Fields: problems}
+}
+
+// normalizeEnumInput lets people type "Living room" for living_room; the
+// service then validates the value.
+func normalizeEnumInput(s string) string {
+	return strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
+}
+
+func newPropertyUpdateCmd(f *Factory) *cobra.Command {
+	var name, typ, city, desc string
+	var ifVersion int64
+	cmd := &cobra.Command{
+		Use:   "update PROPERTY_ID",
+		Short: "Rename or change a property of yours",
+		Long: `Change the fields given by flags; the others stay as they are. Only the owner
+can. With --if-version, the change is refused (exit 6) if the property changed
+since you read that version: nobody's edit is silently overwritten.`,
+		Example: `  realty property update 42 --name "Loft Croix-Rousse, top floor"
+  realty property update 42 --city Villeurbanne --type apartment --if-version 3`,
+		Args:              exactArgs("PROPERTY_ID"),
+		ValidArgsFunction: completeProperties(f, true),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("PROPERTY_ID", args[0])
+			if err != nil {
+				return err
+			}
+			var p realty.PropertyPatch
+			fl := cmd.Flags()
+			if fl.Changed("name") {
+				p.Name = &name
+			}
+			if fl.Changed("description") {
+				p.Description = &desc
+			}
+			if fl.Changed("city") {
+				p.City = &city
+			}
+			if fl.Changed("type") {
+				t := realty.PropertyType(normalizeEnumInput(typ))
+				p.Type = &t
+			}
+			if p.Empty() {
+				return usageErrorf("nothing to change: pass --name, --type, --city or --description")
+			}
+			svc, err := f.Service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out, err := svc.UpdateProperty(cmd.Context(), id, p, ifVersion)
+			if err != nil {
+				return err
+			}
+			if !f.machine() {
+				f.status("Updated property %d (now version %d).", out.ID, out.Version)
+			}
+			return printProperty(f, out)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&name, "name", "", "new name")
+	fl.StringVar(&typ, "type", "", "new property type")
+	fl.StringVar(&city, "city", "", "new city")
+	fl.StringVar(&desc, "description", "", "new description")
+	fl.Int64Var(&ifVersion, "if-version", 0, "only if the property is still at this version")
+	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(propertyTypeNames()))
+	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
+	return cmd
+}
+
+func newPropertyDeleteCmd(f *Factory) *cobra.Command {
+	var yes bool
+	var ifVersion int64
+	cmd := &cobra.Command{
+		Use:               "delete PROPERTY_ID",
+		Short:             "Delete a property of yours, with its rooms",
+		Long:              "Delete a property and all its rooms. Only the owner can. On a terminal, realty asks first unless --yes; elsewhere --yes is required.",
+		Example:           "  realty property delete 42\n  realty property delete 42 --yes",
+		Args:              exactArgs("PROPERTY_ID"),
+		ValidArgsFunction: completeProperties(f, true),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("PROPERTY_ID", args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := f.Service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if !yes {
+				p, err := svc.Property(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				ok, err := f.IO.Confirm(fmt.Sprintf("Delete property %d %q and its %d rooms?", p.ID, p.Name, p.RoomCount))
+				if err != nil || !ok {
+					if err == nil {
+						f.status("Nothing deleted.")
+					}
+					return err
+				}
+			}
+			if err := svc.DeleteProperty(cmd.Context(), id, ifVersion); err != nil {
+				return err
+			}
+			f.status("Deleted property %d.", id)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	cmd.Flags().Int64Var(&ifVersion, "if-version", 0, "only if the property is still at this version")
+	return cmd
+}

@@ -1,0 +1,99 @@
+// Package cli is realty's command line: cobra commands over a realty.Service
+// that the Factory provides, with tables for people, JSON for scripts,
+// prompts only on a terminal, and exit codes that say what went wrong.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Main runs realty with the process's arguments and streams and returns the
+// exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, os.Args[1:], SystemIO())
+}
+
+// Run runs realty with args on the given streams and returns the exit code.
+func Run(ctx context.Context, args []string, s *IO) int {
+	f := &Factory{IO: s}
+	defer f.Close()
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	msg, hint := describe(err)
+	fmt.Fprintf(s.Err, "error: %s\n", msg)
+	if hint != "" {
+		fmt.Fprintf(s.Err, "hint: %s\n", hint)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintf(s.Err, "Run '%s --help' for usage.\n", commandPath(root, args))
+	}
+	return ExitCode(err)
+}
+
+// commandPath returns the path of the command args name, for help hints.
+func commandPath(root *cobra.Command, args []string) string {
+	if c, _, err := root.Find(args); err == nil {
+		return c.CommandPath()
+	}
+	return root.Name()
+}
+
+// NewRootCmd builds the whole command tree around a Factory.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "realty",
+		Short: "Manage real-estate properties, their rooms and their owners",
+		Long: `realty registers properties with their rooms, lets anybody browse them and filter
+them by city, lets owners edit their own properties, and keeps each user's
+personal information.
+
+It works on a local SQLite database by default (created on first use under
+$XDG_DATA_HOME/realty), or on MySQL with --db mysql://user:pass@host:3306/name.`,
+		Example: `  realty user register --email alice@example.com --first-name Alice --last-name Martin
+  realty auth login --email alice@example.com
+  realty property create --name "Loft Croix-Rousse" --type loft --city Lyon \
+      --room "living_room,area=32.5,feature=fireplace" --room "bedroom,name=Master,area=12"
+  realty property list --city lyon
+  realty property show 1 --json`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version(),
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.Err)
+	root.SetIn(f.IO.In)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.DBURL, "db", "", "database URL: sqlite:PATH or mysql://user:pass@host:3306/name (env REALTY_DB)")
+	pf.BoolVar(&f.JSON, "json", false, "print JSON, in the same shape as the REST API")
+	pf.StringVar(&f.JQ, "jq", "", "filter the JSON output with a jq expression (implies --json)")
+
+	root.AddGroup(&cobra.Group{ID: "data", Title: "Properties and people:"},
+		&cobra.Group{ID: "admin", Title: "Setup and tools:"})
+	for _, c := range []*cobra.Command{newAuthCmd(f), newUserCmd(f), newPropertyCmd(f), newRoomCmd(f), newCityCmd(f)} {
+		c.GroupID = "data"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{newMigrateCmd(f), newCompletionCmd(), newVersionCmd()} {
+		c.GroupID = "admin"
+		root.AddCommand(c)
+	}
+	root.SetHelpCommandGroupID("admin")
+	return root
+}

@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func newUserCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "user",
+		Short: "Register, and keep your personal information up to date",
+		Long:  "Register an account, see and update your personal information (names, birth date, email), change your password, and see other users' public profiles.",
+		Args:  noArgs,
+	}
+	cmd.AddCommand(newUserRegisterCmd(f), newUserMeCmd(f), newUserShowCmd(f), newUserUpdateCmd(f), newUserPasswdCmd(f))
+	return cmd
+}
+
+func newUserRegisterCmd(f *Factory) *cobra.Command {
+	var in realty.NewUser
+	var birth string
+	var passwordStdin bool
+	cmd := &cobra.Command{
+		Use:   "register",
+		Short: "Create an account",
+		Long: `Create an account with an email, a password (8 to 128 characters), first and
+last names and, optionally, a birth date. Missing values are asked on a
+terminal; scripts pass them as flags and the password with --password-stdin.`,
+		Example: `  realty user register --email alice@example.com --first-name Alice --last-name Martin
+  echo "$PASSWORD" | realty user register --email bob@example.com --first-name Bob \
+      --last-name Durand --birth-date 1990-05-17 --password-stdin`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			err := promptMissing(f, cmd, []prompted{{&in.Email, "email", "Email"},
+				{&in.FirstName, "first-name", "First name"}, {&in.LastName, "last-name", "Last name"}})
+			if err != nil {
+				return err
+			}
+			if in.BirthDate, err = parseBirthDate(birth); err != nil {
+				return err
+			}
+			if in.Password, err = newPassword(f, passwordStdin); err != nil {
+				return err
+			}
+			svc, err := f.ServiceFor(cmd.Context(), "")
+			if err != nil {
+				return err
+			}
+			u, err := svc.Register(cmd.Context(), in)
+			if err != nil {
+				return err
+			}
+			if f.machine() {
+				return f.printJSON(u)
+			}
+			f.status("Registered %s (user %d). Log in with: realty auth login --email %s", u.Email, u.ID, u.Email)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&in.Email, "email", "", "email address (your login)")
+	fl.StringVar(&in.FirstName, "first-name", "", "first name")
+	fl.StringVar(&in.LastName, "last-name", "", "last name")
+	fl.StringVar(&birth, "birth-date", "", "birth date, YYYY-MM-DD (optional)")
+	fl.BoolVar(&passwordStdin, "password-stdin", false, "read the password from the first line of standard input")
+	return cmd
+}
+
+// newPassword reads a new password: from stdin, or typed twice on a terminal.
+func newPassword(f *Factory, fromStdin bool) (string, error) {
+	if fromStdin {
+		return f.IO.ReadLine()
+	}
+	p, err := f.IO.PromptSecret("Password", "pass --password-stdin and write it to standard input")
+	if err != nil {
+		return "", err
+	}
+	again, err := f.IO.PromptSecret("Password again", "")
+	if err != nil {
+		return "", err
+	}
+	if again != p {
+		return "", usageErrorf("the two passwords differ")
+	}
+	return p, nil
+}
+
+// parseBirthDate reads an optional --birth-date.
+func parseBirthDate(s string) (*realty.Date, error) {
+	if s == "" {
+		return nil, nil
+	}
+	d, err := realty.ParseDate(s)
+	if err != nil {
+		return nil, realty.Invalid("birth_date", "%v", err)
+	}
+	return &d, nil
+}
+
+func printUser(f *Factory, u realty.User) error {
+	if f.machine() {
+		return f.printJSON(u)
+	}
+	birth := "-"
+	if u.BirthDate != nil {
+		birth = u.BirthDate.String()
+	}
+	return f.fields([2]string{"ID", itoa(u.ID)}, [2]string{"Email", u.Email}, [2]string{"First name", u.FirstName},
+		[2]string{"Last name", u.LastName}, [2]string{"Birth date", birth},
+		[2]string{"Registered", u.CreatedAt.Format(time.RFC3339)}, [2]string{"Updated", u.UpdatedAt.Format(time.RFC3339)})
+}
+
+func newUserMeCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "me",
+		Short:   "Show your personal information",
+		Long:    "Show your full profile: only you can see your email and birth date.",
+		Example: "  realty user me\n  realty user me --jq .birth_date",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := f.Service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			u, err := svc.Me(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return printUser(f, u)
+		},
+	}
+}
+
+func newUserShowCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "show USER_ID",
+		Short:   "Show a user's public profile",
+		Long:    "Show what anybody may see of a user: id, first and last name.",
+		Example: "  realty user show 7",
+		Args:    exactArgs("USER_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("USER_ID", args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := f.Service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			u, err := svc.User(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if f.machine() {
+				return f.printJSON(u)
+			}
+			return f.fields([2]string{"ID", itoa(u.ID)}, [2]string{"First name", u.FirstName}, [2]string{"Last name", u.LastName})
+		},
+	}
+}
+
+func newUserUpdateCmd(f *Factory) *cobra.Command {
+	var email, first, last, birth string
+	cmd := &cobra.Command{
+		Use:   "update",
+		Short: "Change your names, birth date or email",
+		Long:  "Change the personal information given by flags; the others stay as they are. An empty --birth-date removes it.",
+		Example: `  realty user update --first-name Alicia --birth-date 1985-02-03
+  realty user update --birth-date ""`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var p realty.UserPatch
+			fl := cmd.Flags()
+			if fl.Changed("email") {
+				p.Email = &email
+			}
+			if fl.Changed("first-name") {
+				p.FirstName = &first
+			}
+			if fl.Changed("last-name") {
+				p.LastName = &last
+			}
+			if fl.Changed("birth-date") {
+				d, err := parseBirthDate(birth)
+				if err != nil {
+					return err
+				}
+				p.BirthDate = realty.Null[realty.Date]()
+				if d != nil {
+					p.BirthDate = realty.Value(*d)
+				}
+			}
+			if p.Empty() {
+				return usageErrorf("nothing to change: pass --first-name, --last-name, --birth-date or --email")
+			}
+			svc, err := f.Service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			u, err := svc.UpdateMe(cmd.Context(), p)
+			if err != nil {
+				return err
+			}
+			return printUser(f, u)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&email, "email", "", "new email address")
+	fl.StringVar(&first, "first-name", "", "new first name")
+	fl.StringVar(&last, "last-name", "", "new last name")
+	fl.StringVar(&birth, "birth-date", "", `new birth date, YYYY-MM-DD ("" removes it)`)
+	return cmd
+}
+
+func newUserPasswdCmd(f *Factory) *cobra.Command {
+	var passwordStdin bool
+	cmd := &cobra.Command{
+		Use:   "passwd",
+		Short: "Change your password",
+		Long: `Change your password. Your other sessions are logged out; this one stays.
+With --password-stdin, the first line of standard input is the current
+password and the second the new one.`,
+		Example: `  realty user passwd
+  printf '%s\n%s\n' "$OLD" "$NEW" | realty user passwd --password-stdin`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			current, err := readPassword(f, passwordStdin, "Current password")
+			if err != nil {
+				return err
+			}
+			next, err := newPassword(f, passwordStdin)
+			if err != nil {
+				return err
+			}
+			svc, err := f.Service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := svc.ChangePassword(cmd.Context(), realty.PasswordChange{Current: current, New: next}); err != nil {
+				return err
+			}
+			f.status("Password changed; your other sessions are logged out.")
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the current and the new password from standard input, one per line")
+	return cmd
+}
