@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -59,41 +60,59 @@ func MySQLURL(t testing.TB) string {
 	if base == "" {
 		t.Skip(EnvMySQL + " is not set (e.g. mysql://root@127.0.0.1:3306/): skipping MySQL test")
 	}
+	u, drop, err := CreateMySQL(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Errorf("drop test database: %v", err)
+		}
+	})
+	return u
+}
+
+// CreateMySQL creates a uniquely named database on the server at base and
+// returns its URL and a function that drops it.
+func CreateMySQL(base string) (dbURL string, drop func() error, err error) {
 	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatalf("%s: %v", EnvMySQL, err)
+		return "", nil, fmt.Errorf("%s: %v", EnvMySQL, err)
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	name := "realty_test_" + hex.EncodeToString(b)
-	admin := openAdmin(t, base)
+	admin, err := openAdmin(base)
+	if err != nil {
+		return "", nil, err
+	}
 	ctx := context.Background()
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name); err != nil {
-			t.Errorf("drop test database: %v", err)
-		}
 		admin.Close()
-	})
+		return "", nil, fmt.Errorf("create test database: %w", err)
+	}
+	drop = func() error {
+		defer admin.Close()
+		_, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name)
+		return err
+	}
 	u.Path = "/" + name
-	return u.String()
+	return u.String(), drop, nil
 }
 
-func openAdmin(t testing.TB, base string) *sql.DB {
-	t.Helper()
+func openAdmin(base string) (*sql.DB, error) {
 	cfg, err := store.MySQLConfig(strings.TrimSuffix(base, "/") + "/")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	conn, err := mysql.NewConnector(cfg)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	db := sql.OpenDB(conn)
 	if err := db.Ping(); err != nil {
-		t.Fatalf("%s is set but the server does not answer: %v", EnvMySQL, err)
+		db.Close()
+		return nil, fmt.Errorf("%s is set but the server does not answer: %w", EnvMySQL, err)
 	}
-	return db
+	return db, nil
 }
