@@ -57,7 +57,7 @@ func (s *IO) ReadLine() (string, error) {
 // names the flag to pass instead.
 func (s *IO) Prompt(label, flag string) (string, error) {
 	if !s.InTTY {
-		return "", usageErrorf("%s is required: pass %s (no prompt: standard input is not a terminal)", label, flag)
+		return "", usageErrorf("%s is required: pass %s (no prompt: standard input is not a terminal)", strings.ToLower(label), flag)
 	}
 	fmt.Fprintf(s.Err, "%s: ", label)
 	return s.ReadLine()
@@ -66,7 +66,7 @@ func (s *IO) Prompt(label, flag string) (string, error) {
 // PromptSecret asks for a secret without echoing it.
 func (s *IO) PromptSecret(label, hint string) (string, error) {
 	if !s.InTTY {
-		return "", usageErrorf("%s is required: %s (no prompt: standard input is not a terminal)", label, hint)
+		return "", usageErrorf("%s is required: %s (no prompt: standard input is not a terminal)", strings.ToLower(label), hint)
 	}
 	fmt.Fprintf(s.Err, "%s: ", label)
 	if f, ok := s.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
