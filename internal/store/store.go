@@ -52,11 +52,7 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 }
 
 func sqlitePath(dbURL string) string {
-	p := strings.TrimPrefix(dbURL, "sqlite:")
-	if strings.HasPrefix(p, "//") {
-		p = strings.TrimPrefix(p, "//")
-	}
-	return p
+	return strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//")
 }
 
 // Redact returns a database URL without its password, for messages and logs.
