@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -27,46 +24,7 @@ func DecodeProperty(r io.Reader) (realty.NewProperty, error) {
 	if len(b) > maxPropertyFile {
 		return p, realty.Invalid("file", "is larger than %d bytes", maxPropertyFile)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return p, realty.Invalid("file", "%s", jsonProblem(err))
-	}
-	if dec.More() {
-		return p, realty.Invalid("file", "has data after the property object")
-	}
-	return p, nil
-}
-
-// jsonProblem turns encoding/json errors into a sentence for people.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("is not valid JSON (at byte %d: %v)", syn.Offset, syn)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("member %q must be a JSON %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "is empty or cut short"
-	}
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	if m, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		return "has unknown member " + m + " (owner, id, version and timestamps are set by realty)"
-	}
-	return msg
-}
-
-func jsonKind(k string) string {
-	switch k {
-	case "string":
-		return "string"
-	case "slice":
-		return "array"
-	case "struct", "map":
-		return "object"
-	}
-	return "number"
+	return p, realty.DecodeJSON(b, &p)
 }
 
 // ParseRoomSpec reads a --room value: comma-separated key=value pairs, the

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -44,9 +45,9 @@ func TestDecodeProperty(t *testing.T) {
 		t.Fatalf("decoded %+v, %v", p, err)
 	}
 	for in, want := range map[string]string{
-		`{"name": "Loft", "owner": {"id": 1}}`: `unknown member "owner"`,
-		`{"name": "Loft", "id": 3}`:            `unknown member "id"`,
-		`{"name": "Loft", "version": 3}`:       `unknown member "version"`,
+		`{"name": "Loft", "owner": {"id": 1}}`: `owner: is not a member`,
+		`{"name": "Loft", "id": 3}`:            `id: is not a member`,
+		`{"name": "Loft", "version": 3}`:       `version: is not a member`,
 		`{"name": 3}`:                          "must be a JSON string",
 		`{"rooms": {}}`:                        "must be a JSON array",
 		`{"name": "Loft"} {"name": "Again"}`:   "data after",
@@ -67,11 +68,7 @@ func TestDecodeProperty(t *testing.T) {
 	}
 }
 
-func errorsAs(err error, ve **realty.ValidationError) bool {
-	v, ok := err.(*realty.ValidationError)
-	*ve = v
-	return ok
-}
+func errorsAs(err error, ve **realty.ValidationError) bool { return errors.As(err, ve) }
 
 // FuzzDecodeProperty: any input either fails cleanly or decodes to a property
 // that encodes and decodes back to itself.
@@ -83,7 +80,8 @@ func FuzzDecodeProperty(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		p, err := cli.DecodeProperty(strings.NewReader(in))
 		if err != nil {
-			if _, ok := err.(*realty.ValidationError); !ok {
+			var ve *realty.ValidationError
+			if !errors.As(err, &ve) {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
 			return
