@@ -23,6 +23,8 @@ var (
 	ErrPrecondition = errors.New("precondition failed")
 	// ErrUnavailable: the backend (database, server) cannot be reached now.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrRateLimited: too many attempts (log-ins); retry later.
+	ErrRateLimited = errors.New("rate limited")
 )
 
 // FieldError is one failing input field.

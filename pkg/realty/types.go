@@ -171,7 +171,7 @@ type NewProperty struct {
 	Description string       `json:"description"`
 	Type        PropertyType `json:"type"`
 	City        string       `json:"city"`
-	Rooms       []NewRoom    `json:"rooms"`
+	Rooms       []NewRoom    `json:"rooms,omitempty"`
 }
 
 // NewRoom is what adding a room takes.
@@ -181,7 +181,7 @@ type NewRoom struct {
 	Area        *Area    `json:"area"`
 	Level       *int     `json:"level"`
 	Description string   `json:"description"`
-	Features    []string `json:"features"`
+	Features    []string `json:"features,omitempty"`
 }
 
 // PropertyPatch changes a property: nil members are left as they are.

@@ -394,3 +394,11 @@ func checkFeatures(p *problems, field string, fs []string) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// CheckVersion validates an expected version: 0 (no check) or 1 and more.
+func CheckVersion(v int64) error {
+	if v < 0 {
+		return Invalid("if_version", "must be a version number (1 or more)")
+	}
+	return nil
+}
