@@ -70,8 +70,8 @@ func (s *session) ownedWrite(ctx context.Context, id, ifVersion int64, validate 
 	if err := validate(); err != nil {
 		return err
 	}
-	if ifVersion < 0 {
-		return realty.Invalid("if_version", "must be a version number (1 or more)")
+	if err := realty.CheckVersion(ifVersion); err != nil {
+		return err
 	}
 	return s.c.st.InTx(ctx, func(tx *store.Tx) error {
 		owner, version, err := tx.LockProperty(ctx, id)

@@ -5,6 +5,7 @@ package service
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -63,6 +64,25 @@ func (c *Core) Authenticate(ctx context.Context, token string) (realty.User, err
 	u, err := c.For(token).(*session).user(ctx)
 	return u.User(), err
 }
+
+// Ready fails when the database cannot be reached or its schema is not the
+// one this binary expects (for readiness probes).
+func (c *Core) Ready(ctx context.Context) error {
+	if err := c.st.Ping(ctx); err != nil {
+		return err
+	}
+	current, err := c.st.SchemaCurrent(ctx)
+	if err != nil {
+		return err
+	}
+	if !current {
+		return errors.New("the database schema is not current: run 'realty migrate up'")
+	}
+	return nil
+}
+
+// PoolStats returns the database pools' statistics.
+func (c *Core) PoolStats() map[string]sql.DBStats { return c.st.PoolStats() }
 
 func (c *Core) clock() time.Time { return c.now().UTC().Truncate(time.Microsecond) }
 

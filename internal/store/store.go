@@ -238,3 +238,11 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	return mapErr(tx.Commit())
 }
+
+// PoolStats returns the connection pools' statistics by name.
+func (s *Store) PoolStats() map[string]sql.DBStats {
+	if s.read == s.write {
+		return map[string]sql.DBStats{"main": s.write.Stats()}
+	}
+	return map[string]sql.DBStats{"read": s.read.Stats(), "write": s.write.Stats()}
+}
