@@ -1,0 +1,288 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	if err := s.b.Ready(c.Request().Context()); err != nil {
+		s.log.Warn("not ready", "error", err)
+		p := newProblem(http.StatusServiceUnavailable, "unavailable", "not ready: the database is unreachable or its schema is not current")
+		p.retryAfter = "2"
+		return p
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func created(c echo.Context, location string, body any) error {
+	c.Response().Header().Set(echo.HeaderLocation, location)
+	return c.JSON(http.StatusCreated, body)
+}
+
+// Users and sessions.
+
+func (s *Server) register(c echo.Context) error {
+	var in realty.NewUser
+	if err := decodeBody(c, &in, false); err != nil {
+		return err
+	}
+	u, err := s.svc(c).Register(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return created(c, "/v1/users/"+strconv.FormatInt(u.ID, 10), u)
+}
+
+func (s *Server) me(c echo.Context) error {
+	u, err := s.svc(c).Me(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) updateMe(c echo.Context) error {
+	var in realty.UserPatch
+	if err := decodeBody(c, &in, true, "email", "first_name", "last_name"); err != nil {
+		return err
+	}
+	u, err := s.svc(c).UpdateMe(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) changePassword(c echo.Context) error {
+	var in realty.PasswordChange
+	if err := decodeBody(c, &in, false); err != nil {
+		return err
+	}
+	if err := s.svc(c).ChangePassword(c.Request().Context(), in); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) user(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.svc(c).User(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) login(c echo.Context) error {
+	var in realty.Credentials
+	if err := decodeBody(c, &in, false); err != nil {
+		return err
+	}
+	if ok, wait := s.throttle.allow(realty.NormalizeEmail(in.Email), c.RealIP(), time.Now()); !ok {
+		p := newProblem(http.StatusTooManyRequests, "rate_limited", "too many log-in attempts; wait before trying again")
+		p.retryAfter = strconv.Itoa(retryAfterSeconds(wait))
+		return p
+	}
+	sess, err := s.svc(c).Login(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusCreated, sess)
+}
+
+func (s *Server) logout(c echo.Context) error {
+	if err := s.svc(c).Logout(c.Request().Context()); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// Properties and rooms.
+
+func (s *Server) listProperties(c echo.Context) error {
+	f, err := listFilter(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc(c).Properties(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func propertyLocation(id int64) string { return "/v1/properties/" + strconv.FormatInt(id, 10) }
+
+func (s *Server) createProperty(c echo.Context) error {
+	var in realty.NewProperty
+	if err := decodeBody(c, &in, false); err != nil {
+		return err
+	}
+	p, err := s.svc(c).CreateProperty(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", etag(p.Version))
+	return created(c, propertyLocation(p.ID), p)
+}
+
+func (s *Server) getProperty(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.svc(c).Property(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	tag := etag(p.Version)
+	c.Response().Header().Set("ETag", tag)
+	if c.Request().Header.Get("If-None-Match") == tag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) updateProperty(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var in realty.PropertyPatch
+	if err := decodeBody(c, &in, true, "name", "type", "city", "description"); err != nil {
+		return err
+	}
+	p, err := s.svc(c).UpdateProperty(c.Request().Context(), id, in, version)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", etag(p.Version))
+	return c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) deleteProperty(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	if err := s.svc(c).DeleteProperty(c.Request().Context(), id, version); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) addRoom(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var in realty.NewRoom
+	if err := decodeBody(c, &in, false); err != nil {
+		return err
+	}
+	r, err := s.svc(c).AddRoom(c.Request().Context(), id, in, version)
+	if err != nil {
+		return err
+	}
+	return created(c, propertyLocation(id)+"/rooms/"+strconv.FormatInt(r.ID, 10), r)
+}
+
+func (s *Server) room(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	roomID, err := pathID(c, "room_id")
+	if err != nil {
+		return err
+	}
+	p, err := s.svc(c).Property(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	for _, r := range p.Rooms {
+		if r.ID == roomID {
+			return c.JSON(http.StatusOK, r)
+		}
+	}
+	return fmt.Errorf("room %d of property %d: %w", roomID, id, realty.ErrNotFound)
+}
+
+func (s *Server) updateRoom(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	roomID, err := pathID(c, "room_id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var in realty.RoomPatch
+	if err := decodeBody(c, &in, true, "type", "name", "description", "features"); err != nil {
+		return err
+	}
+	r, err := s.svc(c).UpdateRoom(c.Request().Context(), id, roomID, in, version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) removeRoom(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	roomID, err := pathID(c, "room_id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	if err := s.svc(c).RemoveRoom(c.Request().Context(), id, roomID, version); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) cities(c echo.Context) error {
+	cities, err := s.svc(c).Cities(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": cities})
+}

@@ -1,0 +1,115 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+const requestIDKey = "request_id"
+
+// requestID takes a well-formed X-Request-ID from the client (or a proxy) or
+// makes one, and returns it on the response.
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !validRequestID(id) {
+			b := make([]byte, 12)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		c.Set(requestIDKey, id)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func requestID(c echo.Context) string {
+	id, _ := c.Get(requestIDKey).(string)
+	return id
+}
+
+// accessLog logs one structured line per request and records metrics. It
+// logs the route, never the query's values, headers or bodies: no token or
+// password can end up in the logs.
+func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err) // writes the problem now, so that the status is known
+		}
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		status, elapsed := c.Response().Status, time.Since(start)
+		s.metrics.observe(c.Request().Method, route, status, elapsed)
+		s.log.InfoContext(c.Request().Context(), "request", "request_id", requestID(c),
+			"method", c.Request().Method, "route", route, "status", status,
+			"duration_ms", float64(elapsed.Microseconds())/1000, "bytes", c.Response().Size,
+			"remote", c.RealIP())
+		return nil
+	}
+}
+
+// recoverPanic turns a panicking handler into a 500; the server keeps serving.
+func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.Error("panic", "request_id", requestID(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return next(c)
+	}
+}
+
+// deadline bounds each request's work, so that a slow database answers 503
+// instead of piling requests up.
+func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
+
+// bearer returns the token of an "Authorization: Bearer" header.
+func bearer(r *http.Request) string {
+	h := r.Header.Get(echo.HeaderAuthorization)
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// svc is the realty.Service acting for the request's bearer token.
+func (s *Server) svc(c echo.Context) realty.Service { return s.b.For(bearer(c.Request())) }

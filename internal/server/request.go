@@ -1,0 +1,103 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// decodeBody reads a JSON object body into v with the strict rules of
+// realty.DecodeJSON. mergePatch also accepts application/merge-patch+json and
+// refuses null for the members that cannot be removed.
+func decodeBody(c echo.Context, v any, mergePatch bool, notNull ...string) error {
+	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	if mt != echo.MIMEApplicationJSON && !(mergePatch && mt == "application/merge-patch+json") {
+		want := "application/json"
+		if mergePatch {
+			want += " or application/merge-patch+json"
+		}
+		return newProblem(http.StatusUnsupportedMediaType, "unsupported_media_type", "the body must be "+want)
+	}
+	if c.Request().ContentLength > maxBody {
+		return &http.MaxBytesError{Limit: maxBody}
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return newProblem(http.StatusBadRequest, "validation_failed", "the request body could not be read")
+	}
+	if err := realty.DecodeJSON(b, v); err != nil {
+		if errors.Is(err, realty.ErrMalformed) {
+			p := toProblem(err)
+			p.Status, p.Title = http.StatusBadRequest, http.StatusText(http.StatusBadRequest)
+			return p
+		}
+		return err
+	}
+	if mergePatch {
+		return realty.CheckNotNull(b, notNull...)
+	}
+	return nil
+}
+
+// pathID reads a numeric path parameter; anything else names no resource.
+func pathID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, newProblem(http.StatusNotFound, "not_found", "no such resource")
+	}
+	return id, nil
+}
+
+// etag is the strong entity tag of a property version.
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// ifMatch reads If-Match: 0 when absent or "*", else the version it names.
+// A weak or unparseable tag can never match strongly: 412.
+func ifMatch(c echo.Context) (int64, error) {
+	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
+	if err != nil || v < 1 || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) || len(h) < 3 {
+		return 0, newProblem(http.StatusPreconditionFailed, "precondition_failed",
+			`If-Match must be one strong entity tag as sent in ETag, such as "3"`)
+	}
+	return v, nil
+}
+
+// listFilter reads the query of GET /v1/properties.
+func listFilter(c echo.Context) (realty.PropertyFilter, error) {
+	q := c.QueryParams()
+	f := realty.PropertyFilter{City: q.Get("city"), Type: realty.PropertyType(q.Get("type")), Cursor: q.Get("cursor")}
+	var bad realty.ValidationError
+	if s := q.Get("limit"); s != "" || q.Has("limit") {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			bad.Fields = append(bad.Fields, realty.FieldError{Field: "limit", Message: "must be a whole number from 1 to 100"})
+		}
+		f.Limit = n
+	}
+	if s := q.Get("owner_id"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			bad.Fields = append(bad.Fields, realty.FieldError{Field: "owner_id", Message: "must be a user id"})
+		}
+		f.OwnerID = n
+	}
+	if len(bad.Fields) > 0 {
+		return f, &bad
+	}
+	return f, nil
+}

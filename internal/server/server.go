@@ -1,0 +1,160 @@
+// Package server is realty's REST API (echo/v4) over a realty.Service: JSON
+// with snake_case members under /v1, problem+json errors (RFC 9457), strong
+// ETags from versions, keyset pagination, and the operational endpoints
+// /healthz, /readyz, /metrics, /openapi.json and /docs.
+//
+// The server keeps no state that correctness depends on: the service value
+// of each request is built from its bearer token, so any number of servers
+// can share one database. Only login throttling is per process.
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// Backend is what the server needs from the application: a realty.Service
+// per token, and facts about the database for operations.
+type Backend interface {
+	// For returns a Service acting for the token ("" for nobody).
+	For(token string) realty.Service
+	// Ready fails when the database cannot be reached or its schema is not current.
+	Ready(ctx context.Context) error
+	// PoolStats returns the database pools' statistics by pool name.
+	PoolStats() map[string]sql.DBStats
+}
+
+// Config tunes the server. Zero values take the defaults.
+type Config struct {
+	Logger *slog.Logger
+	// RequestTimeout bounds each request's work, database included (default 10s).
+	RequestTimeout time.Duration
+	// LoginPerEmail and LoginPerAddress: log-in attempts allowed per minute,
+	// per email and per client address (defaults 10 and 30).
+	LoginPerEmail, LoginPerAddress int
+	// TrustProxy takes the client address from X-Forwarded-For (set it only
+	// behind a proxy that sets that header).
+	TrustProxy bool
+}
+
+// Server is the HTTP API.
+type Server struct {
+	e        *echo.Echo
+	b        Backend
+	log      *slog.Logger
+	cfg      Config
+	metrics  *metrics
+	throttle *throttle
+}
+
+// maxBody is the largest request body accepted (413 above).
+const maxBody = 1 << 20
+
+// New builds the server and its routes.
+func New(b Backend, cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 10 * time.Second
+	}
+	if cfg.LoginPerEmail == 0 {
+		cfg.LoginPerEmail = 10
+	}
+	if cfg.LoginPerAddress == 0 {
+		cfg.LoginPerAddress = 30
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	s := &Server{e: e, b: b, log: cfg.Logger, cfg: cfg, metrics: newMetrics(),
+		throttle: newThrottle(cfg.LoginPerEmail, cfg.LoginPerAddress)}
+	e.HTTPErrorHandler = s.handleError
+	e.Use(s.requestID, s.accessLog, s.recoverPanic, s.deadline)
+	s.routes()
+	return s
+}
+
+// Handler returns the server as an http.Handler (for httptest and embedding).
+func (s *Server) Handler() http.Handler { return s.e }
+
+// Routes lists every registered method and path (echo syntax, :id).
+func (s *Server) Routes() []*echo.Route { return s.e.Routes() }
+
+func (s *Server) routes() {
+	e := s.e
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.serveMetrics)
+	e.GET("/openapi.json", serveOpenAPI)
+	e.GET("/docs", serveDocs)
+
+	v1 := e.Group("/v1")
+	v1.POST("/users", s.register)
+	v1.GET("/users/me", s.me)
+	v1.PATCH("/users/me", s.updateMe)
+	v1.PUT("/users/me/password", s.changePassword)
+	v1.GET("/users/:id", s.user)
+	v1.POST("/auth/tokens", s.login)
+	v1.DELETE("/auth/tokens/current", s.logout)
+	v1.GET("/properties", s.listProperties)
+	v1.POST("/properties", s.createProperty)
+	v1.GET("/properties/:id", s.getProperty)
+	v1.PATCH("/properties/:id", s.updateProperty)
+	v1.DELETE("/properties/:id", s.deleteProperty)
+	v1.POST("/properties/:id/rooms", s.addRoom)
+	v1.GET("/properties/:id/rooms/:room_id", s.room)
+	v1.PATCH("/properties/:id/rooms/:room_id", s.updateRoom)
+	v1.DELETE("/properties/:id/rooms/:room_id", s.removeRoom)
+	v1.GET("/cities", s.cities)
+}
+
+// Timeouts of the HTTP server: slow clients cannot hold connections.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+)
+
+// Serve answers on ln until ctx is done, then stops accepting connections and
+// waits up to drain for the requests in flight to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
+	hs := &http.Server{
+		Handler:           s.e,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: draining requests in flight", "timeout", drain.String())
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return serr
+	}
+	return err
+}
