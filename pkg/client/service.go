@@ -1,0 +1,123 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Register creates a user.
+func (c *Client) Register(ctx context.Context, in realty.NewUser) (realty.User, error) {
+	var u realty.User
+	return u, c.do(ctx, request{method: http.MethodPost, path: "/v1/users", body: in}, &u)
+}
+
+// Login opens a session; use its token with WithToken.
+func (c *Client) Login(ctx context.Context, in realty.Credentials) (realty.Session, error) {
+	var s realty.Session
+	return s, c.do(ctx, request{method: http.MethodPost, path: "/v1/auth/tokens", body: in}, &s)
+}
+
+// Logout revokes the client's token.
+func (c *Client) Logout(ctx context.Context) error {
+	return c.do(ctx, request{method: http.MethodDelete, path: "/v1/auth/tokens/current"}, nil)
+}
+
+// Me returns the acting user's full profile.
+func (c *Client) Me(ctx context.Context) (realty.User, error) {
+	var u realty.User
+	return u, c.do(ctx, request{method: http.MethodGet, path: "/v1/users/me"}, &u)
+}
+
+// UpdateMe changes the acting user's profile.
+func (c *Client) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.User, error) {
+	var u realty.User
+	return u, c.do(ctx, request{method: http.MethodPatch, path: "/v1/users/me", body: in, patch: true}, &u)
+}
+
+// ChangePassword changes the acting user's password.
+func (c *Client) ChangePassword(ctx context.Context, in realty.PasswordChange) error {
+	return c.do(ctx, request{method: http.MethodPut, path: "/v1/users/me/password", body: in}, nil)
+}
+
+// User returns a user's public profile.
+func (c *Client) User(ctx context.Context, userID int64) (realty.PublicUser, error) {
+	var u realty.PublicUser
+	return u, c.do(ctx, request{method: http.MethodGet, path: "/v1/users/" + id(userID)}, &u)
+}
+
+// CreateProperty registers a property with its rooms.
+func (c *Client) CreateProperty(ctx context.Context, in realty.NewProperty) (realty.Property, error) {
+	var p realty.Property
+	return p, c.do(ctx, request{method: http.MethodPost, path: "/v1/properties", body: in}, &p)
+}
+
+// Property returns one property with its rooms.
+func (c *Client) Property(ctx context.Context, propertyID int64) (realty.Property, error) {
+	var p realty.Property
+	return p, c.do(ctx, request{method: http.MethodGet, path: "/v1/properties/" + id(propertyID)}, &p)
+}
+
+// Properties lists a page of properties.
+func (c *Client) Properties(ctx context.Context, f realty.PropertyFilter) (realty.Page[realty.PropertySummary], error) {
+	q := url.Values{}
+	for k, v := range map[string]string{"city": f.City, "type": string(f.Type), "cursor": f.Cursor} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.OwnerID != 0 {
+		q.Set("owner_id", id(f.OwnerID))
+	}
+	if f.Limit != 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	var p realty.Page[realty.PropertySummary]
+	return p, c.do(ctx, request{method: http.MethodGet, path: "/v1/properties", query: q}, &p)
+}
+
+// UpdateProperty changes the owner's property (If-Match when ifVersion > 0).
+func (c *Client) UpdateProperty(ctx context.Context, propertyID int64, in realty.PropertyPatch, ifVersion int64) (realty.Property, error) {
+	var p realty.Property
+	return p, c.do(ctx, request{method: http.MethodPatch, path: "/v1/properties/" + id(propertyID), body: in,
+		patch: true, ifVersion: ifVersion}, &p)
+}
+
+// DeleteProperty deletes the owner's property.
+func (c *Client) DeleteProperty(ctx context.Context, propertyID int64, ifVersion int64) error {
+	return c.do(ctx, request{method: http.MethodDelete, path: "/v1/properties/" + id(propertyID), ifVersion: ifVersion}, nil)
+}
+
+// AddRoom appends a room to the owner's property.
+func (c *Client) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom, ifVersion int64) (realty.Room, error) {
+	var r realty.Room
+	return r, c.do(ctx, request{method: http.MethodPost, path: "/v1/properties/" + id(propertyID) + "/rooms", body: in,
+		ifVersion: ifVersion}, &r)
+}
+
+// UpdateRoom changes a room of the owner's property.
+func (c *Client) UpdateRoom(ctx context.Context, propertyID, roomID int64, in realty.RoomPatch, ifVersion int64) (realty.Room, error) {
+	var r realty.Room
+	return r, c.do(ctx, request{method: http.MethodPatch, path: "/v1/properties/" + id(propertyID) + "/rooms/" + id(roomID),
+		body: in, patch: true, ifVersion: ifVersion}, &r)
+}
+
+// RemoveRoom removes a room of the owner's property.
+func (c *Client) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) error {
+	return c.do(ctx, request{method: http.MethodDelete, path: "/v1/properties/" + id(propertyID) + "/rooms/" + id(roomID),
+		ifVersion: ifVersion}, nil)
+}
+
+// Cities lists the cities that have properties, with their counts.
+func (c *Client) Cities(ctx context.Context) ([]realty.CityCount, error) {
+	var out struct {
+		Items []realty.CityCount `json:"items"`
+	}
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/cities"}, &out)
+	return out.Items, err
+}
