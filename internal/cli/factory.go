@@ -3,25 +3,57 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 
 	"github.com/realtyhq/realty/internal/service"
 	"github.com/realtyhq/realty/internal/store"
+	"github.com/realtyhq/realty/pkg/client"
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
 // Factory turns global flags, environment and stored credentials into the
 // realty.Service commands use. It is the only place that chooses and opens
-// a backend; commands never see the store.
+// a backend, local or remote; commands never see the store or the client.
 type Factory struct {
-	IO    *IO
-	DBURL string // --db
-	JSON  bool   // --json
-	JQ    string // --jq
+	IO     *IO
+	DBURL  string // --db
+	Server string // --server
+	JSON   bool   // --json
+	JQ     string // --jq
 
-	st   *store.Store
+	st *store.Store
+	be backend
+}
+
+// backend makes Service values for tokens: the local service on a database,
+// or the HTTP client of a server.
+type backend interface {
+	For(token string) realty.Service
+	// Key names the backend in the credentials file and in messages.
+	Key() string
+}
+
+type localBackend struct {
 	core *service.Core
+	key  string
+}
+
+func (b localBackend) For(token string) realty.Service { return b.core.For(token) }
+func (b localBackend) Key() string                     { return b.key }
+
+type remoteBackend struct{ c *client.Client }
+
+func (b remoteBackend) For(token string) realty.Service { return b.c.WithToken(token) }
+func (b remoteBackend) Key() string                     { return b.c.BaseURL() }
+
+// serverURL is --server, else REALTY_SERVER; empty means local mode.
+func (f *Factory) serverURL() string {
+	if f.Server != "" {
+		return f.Server
+	}
+	return f.IO.Env("REALTY_SERVER")
 }
 
 // dbURL resolves the database: --db, then REALTY_DB, then the default SQLite
@@ -51,10 +83,14 @@ func (f *Factory) dbURL() (string, error) {
 	return u, nil
 }
 
-// Store opens the database without migrating it (for 'realty migrate').
+// Store opens the database without migrating it (for 'realty migrate' and
+// 'realty serve'); it is a usage error in remote mode.
 func (f *Factory) Store(ctx context.Context) (*store.Store, error) {
 	if f.st != nil {
 		return f.st, nil
+	}
+	if f.serverURL() != "" {
+		return nil, usageErrorf("this command works on a database (--db), not through a server (--server or REALTY_SERVER)")
 	}
 	u, err := f.dbURL()
 	if err != nil {
@@ -68,10 +104,22 @@ func (f *Factory) Store(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
-// backend opens the local database, migrating it on first use.
-func (f *Factory) backend(ctx context.Context) (*service.Core, error) {
-	if f.core != nil {
-		return f.core, nil
+// backend opens the backend once: the server's client in remote mode, else
+// the local database, migrated on first use.
+func (f *Factory) backend(ctx context.Context) (backend, error) {
+	if f.be != nil {
+		return f.be, nil
+	}
+	if u := f.serverURL(); u != "" {
+		if f.DBURL != "" {
+			return nil, usageErrorf("--db and --server cannot go together: the server has its own database")
+		}
+		c, err := client.New(u, client.WithUserAgent("realty-cli/"+version()))
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		f.be = remoteBackend{c: c}
+		return f.be, nil
 	}
 	st, err := f.Store(ctx)
 	if err != nil {
@@ -90,12 +138,18 @@ func (f *Factory) backend(ctx context.Context) (*service.Core, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.core = core
-	return core, nil
+	f.be = localBackend{core: core, key: st.String()}
+	return f.be, nil
 }
 
 // BackendKey names the backend in the credentials file and in messages.
 func (f *Factory) BackendKey(ctx context.Context) (string, error) {
+	if u := f.serverURL(); u != "" {
+		if p, err := url.Parse(strings.TrimSuffix(u, "/")); err == nil {
+			return p.String(), nil
+		}
+		return u, nil
+	}
 	st, err := f.Store(ctx)
 	if err != nil {
 		return "", err
@@ -115,11 +169,11 @@ func (f *Factory) Service(ctx context.Context) (realty.Service, error) {
 
 // ServiceFor returns a realty.Service acting for a token ("" for nobody).
 func (f *Factory) ServiceFor(ctx context.Context, token string) (realty.Service, error) {
-	core, err := f.backend(ctx)
+	b, err := f.backend(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return core.For(token), nil
+	return b.For(token), nil
 }
 
 func (f *Factory) token(ctx context.Context) (string, error) {

@@ -62,7 +62,9 @@ them by city, lets owners edit their own properties, and keeps each user's
 personal information.
 
 It works on a local SQLite database by default (created on first use under
-$XDG_DATA_HOME/realty), or on MySQL with --db mysql://user:pass@host:3306/name.`,
+$XDG_DATA_HOME/realty), on MySQL with --db mysql://user:pass@host:3306/name,
+or through a server started with 'realty serve' with --server URL: the
+commands behave the same in every mode.`,
 		Example: `  realty user register --email alice@example.com --first-name Alice --last-name Martin
   realty auth login --email alice@example.com
   realty property create --name "Loft Croix-Rousse" --type loft --city Lyon \
@@ -81,6 +83,7 @@ $XDG_DATA_HOME/realty), or on MySQL with --db mysql://user:pass@host:3306/name.`
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.DBURL, "db", "", "database URL: sqlite:PATH or mysql://user:pass@host:3306/name (env REALTY_DB)")
+	pf.StringVar(&f.Server, "server", "", "work through the realty server at this URL instead of a database (env REALTY_SERVER)")
 	pf.BoolVar(&f.JSON, "json", false, "print JSON, in the same shape as the REST API")
 	pf.StringVar(&f.JQ, "jq", "", "filter the JSON output with a jq expression (implies --json)")
 
@@ -90,7 +93,7 @@ $XDG_DATA_HOME/realty), or on MySQL with --db mysql://user:pass@host:3306/name.`
 		c.GroupID = "data"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newMigrateCmd(f), newCompletionCmd(), newVersionCmd()} {
+	for _, c := range []*cobra.Command{newServeCmd(f), newMigrateCmd(f), newCompletionCmd(), newVersionCmd()} {
 		c.GroupID = "admin"
 		root.AddCommand(c)
 	}
