@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,30 +11,57 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/realtyhq/realty/internal/cli"
 	"github.com/realtyhq/realty/internal/testdb"
 )
 
-// TestMain lets the scripts run this binary's own main as "realty": each
-// "exec realty ..." is a separate process, exactly as a user's shell runs it.
+// binDir holds the realty binary built for these tests: the end-to-end tests
+// run the real program, as a user's shell does.
+var binDir string
+
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"realty": func() { os.Exit(cli.Main()) }})
+	os.Exit(buildAndRun(m))
 }
 
-// setup gives every script a fresh HOME (nothing configured, nothing
-// logged in) and a clean environment.
-func setup(env *testscript.Env) error {
-	home := filepath.Join(env.WorkDir, "home")
-	env.Setenv("HOME", home)
-	for _, k := range []string{"XDG_DATA_HOME", "XDG_CONFIG_HOME", "REALTY_CONFIG_DIR", "REALTY_DB", "REALTY_TOKEN", "NO_COLOR"} {
-		env.Setenv(k, "")
+func buildAndRun(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "realty-e2e-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	return os.MkdirAll(home, 0o700)
+	defer os.RemoveAll(dir)
+	build := exec.Command("go", "build", "-buildvcs=false", "-o", filepath.Join(dir, "realty"), ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build realty:", err)
+		return 1
+	}
+	binDir = dir
+	return m.Run()
 }
 
-// params are the scripts' settings; "exits CODE realty ..." checks an exact exit code.
-func params(setup func(*testscript.Env) error) testscript.Params {
-	return testscript.Params{Dir: "testdata/script", Setup: setup, RequireExplicitExec: true,
+// params are the scripts' settings. "exits CODE realty ..." checks an exact
+// exit code; the condition [remote] holds when the CLI works through a server.
+func params(remote bool, setup func(*testscript.Env) error) testscript.Params {
+	return testscript.Params{Dir: "testdata/script", RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
+			home := filepath.Join(env.WorkDir, "home")
+			env.Setenv("HOME", home)
+			for _, k := range []string{"XDG_DATA_HOME", "XDG_CONFIG_HOME", "REALTY_CONFIG_DIR", "REALTY_DB",
+				"REALTY_TOKEN", "REALTY_SERVER", "NO_COLOR"} {
+				env.Setenv(k, "")
+			}
+			if err := os.MkdirAll(home, 0o700); err != nil {
+				return err
+			}
+			return setup(env)
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "remote" {
+				return remote, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"exits": exits}}
 }
 
@@ -58,31 +86,66 @@ func exits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// TestScriptsSQLite runs the end-to-end scripts on the default local database.
-func TestScriptsSQLite(t *testing.T) {
-	testscript.Run(t, params(setup))
+// mysqlDB gives the script a fresh MySQL database, dropped at its end.
+func mysqlDB(t *testing.T, env *testscript.Env) (string, error) {
+	u, drop, err := testdb.CreateMySQL(os.Getenv(testdb.EnvMySQL))
+	if err != nil {
+		return "", err
+	}
+	env.Defer(func() {
+		if err := drop(); err != nil {
+			t.Log("drop test database:", err)
+		}
+	})
+	return u, nil
 }
 
-// TestScriptsMySQL runs the same scripts with REALTY_DB naming a fresh MySQL database.
-func TestScriptsMySQL(t *testing.T) {
-	base := os.Getenv(testdb.EnvMySQL)
-	if base == "" {
+func skipWithoutMySQL(t *testing.T) {
+	if os.Getenv(testdb.EnvMySQL) == "" {
 		t.Skip(testdb.EnvMySQL + " is not set: skipping MySQL end-to-end scripts")
 	}
-	testscript.Run(t, params(func(env *testscript.Env) error {
-		if err := setup(env); err != nil {
-			return err
-		}
-		url, drop, err := testdb.CreateMySQL(base)
+}
+
+// TestScriptsLocalSQLite: the scripts on the default local database, with a fresh HOME.
+func TestScriptsLocalSQLite(t *testing.T) {
+	testscript.Run(t, params(false, func(*testscript.Env) error { return nil }))
+}
+
+// TestScriptsLocalMySQL: the scripts with REALTY_DB naming a fresh MySQL database.
+func TestScriptsLocalMySQL(t *testing.T) {
+	skipWithoutMySQL(t)
+	testscript.Run(t, params(false, func(env *testscript.Env) error {
+		u, err := mysqlDB(t, env)
+		env.Setenv("REALTY_DB", u)
+		return err
+	}))
+}
+
+// TestScriptsRemoteSQLite: the scripts through `realty serve` on SQLite.
+func TestScriptsRemoteSQLite(t *testing.T) {
+	testscript.Run(t, params(true, func(env *testscript.Env) error {
+		return serveForScript(env, "sqlite:"+filepath.Join(env.WorkDir, "server.db"))
+	}))
+}
+
+// TestScriptsRemoteMySQL: the scripts through `realty serve` on MySQL.
+func TestScriptsRemoteMySQL(t *testing.T) {
+	skipWithoutMySQL(t)
+	testscript.Run(t, params(true, func(env *testscript.Env) error {
+		u, err := mysqlDB(t, env)
 		if err != nil {
 			return err
 		}
-		env.Defer(func() {
-			if err := drop(); err != nil {
-				env.T().Log("drop test database:", err)
-			}
-		})
-		env.Setenv("REALTY_DB", url)
-		return nil
+		return serveForScript(env, u)
 	}))
+}
+
+func serveForScript(env *testscript.Env, dbURL string) error {
+	srv, err := startServer(dbURL)
+	if err != nil {
+		return err
+	}
+	env.Defer(func() { _ = srv.stop() })
+	env.Setenv("REALTY_SERVER", srv.url)
+	return nil
 }
