@@ -18,7 +18,41 @@ type serverProc struct {
 	url  string
 	mu   sync.Mutex
 	logs strings.Builder
+	seen map[string]chan struct{} // closed when a log line with that message appears
 	done chan error
+}
+
+// logged returns a channel closed once the server logs a line with msg.
+func (s *serverProc) logged(msg string) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch, ok := s.seen[msg]
+	if !ok {
+		ch = make(chan struct{})
+		s.seen[msg] = ch
+	}
+	return ch
+}
+
+func (s *serverProc) record(line string) (msg, url string) {
+	var entry struct{ Msg, URL string }
+	_ = json.Unmarshal([]byte(line), &entry)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.logs.WriteString(line + "\n")
+	if entry.Msg != "" {
+		ch, ok := s.seen[entry.Msg]
+		if !ok {
+			ch = make(chan struct{})
+			s.seen[entry.Msg] = ch
+		}
+		select {
+		case <-ch:
+		default:
+			close(ch)
+		}
+	}
+	return entry.Msg, entry.URL
 }
 
 // startServer starts realty serve on a free port of 127.0.0.1 and returns
@@ -34,18 +68,13 @@ func startServer(dbURL string, extraArgs ...string) (*serverProc, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &serverProc{cmd: cmd, done: make(chan error, 1)}
+	s := &serverProc{cmd: cmd, done: make(chan error, 1), seen: map[string]chan struct{}{}}
 	listening := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			line := sc.Text()
-			s.mu.Lock()
-			s.logs.WriteString(line + "\n")
-			s.mu.Unlock()
-			var entry struct{ Msg, URL string }
-			if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "listening" {
-				listening <- entry.URL
+			if msg, u := s.record(sc.Text()); msg == "listening" {
+				listening <- u
 			}
 		}
 		_, _ = io.Copy(io.Discard, stderr)
