@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/realtyhq/realty/internal/store"
@@ -21,7 +22,9 @@ type Core struct {
 	now      func() time.Time
 	tokenTTL time.Duration
 	argon    Argon2Params
-	dummy    string // a hash to check against when the email is unknown
+
+	dummyOnce sync.Once
+	dummy     string // a hash to check against when the email is unknown
 }
 
 // Option configures a Core.
@@ -45,12 +48,15 @@ func New(st *store.Store, opts ...Option) (*Core, error) {
 	for _, o := range opts {
 		o(c)
 	}
-	dummy, err := hashPassword("not a password of anybody", c.argon)
-	if err != nil {
-		return nil, err
-	}
-	c.dummy = dummy
 	return c, nil
+}
+
+// dummyHash is checked against when a log-in names an unknown email, so that
+// the answer takes as long as for a known one. It is made on first need:
+// each CLI command in local mode builds a Core, and most never log in.
+func (c *Core) dummyHash() string {
+	c.dummyOnce.Do(func() { c.dummy, _ = hashPassword("not a password of anybody", c.argon) })
+	return c.dummy
 }
 
 // For returns a Service acting for the holder of token ("" for nobody). The
@@ -148,7 +154,7 @@ func (s *session) Login(ctx context.Context, in realty.Credentials) (realty.Sess
 	}
 	u, err := s.c.st.UserByEmail(ctx, realty.NormalizeEmail(in.Email))
 	if errors.Is(err, realty.ErrNotFound) {
-		checkPassword(in.Password, s.c.dummy) // same work as for a real user: no timing oracle
+		checkPassword(in.Password, s.c.dummyHash()) // same work as for a real user: no timing oracle
 		return realty.Session{}, errBadCredentials
 	}
 	if err != nil {
