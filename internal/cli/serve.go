@@ -15,6 +15,7 @@ import (
 func newServeCmd(f *Factory) *cobra.Command {
 	var addr, logFormat string
 	var migrate, trustProxy bool
+	var corsOrigins []string
 	var drain, requestTimeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -62,7 +63,8 @@ standard error, without tokens, passwords or bodies.`,
 			if err != nil {
 				return err
 			}
-			srv := server.New(core, server.Config{Logger: log, RequestTimeout: requestTimeout, TrustProxy: trustProxy})
+			srv := server.New(core, server.Config{Logger: log, RequestTimeout: requestTimeout,
+				TrustProxy: trustProxy, CORSOrigins: corsOrigins})
 			log.Info("listening", "url", "http://"+displayAddr(ln.Addr()), "database", st.String(), "version", version())
 			f.status("realty serve: listening on http://%s, database %s (stop with Ctrl-C)", displayAddr(ln.Addr()), st)
 			if err := srv.Serve(ctx, ln, drain); err != nil {
@@ -79,6 +81,7 @@ standard error, without tokens, passwords or bodies.`,
 	fl.DurationVar(&requestTimeout, "request-timeout", 10*time.Second, "deadline of each request's work")
 	fl.BoolVar(&trustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a proxy that sets it)")
 	fl.StringVar(&logFormat, "log-format", "json", "log format: json or text")
+	fl.StringArrayVar(&corsOrigins, "cors-origin", nil, "a browser origin allowed to call the API, such as https://app.example.com, or * (repeatable)")
 	_ = cmd.RegisterFlagCompletionFunc("log-format", completeValues([]string{"json", "text"}))
 	return cmd
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -44,6 +45,9 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For (set it only
 	// behind a proxy that sets that header).
 	TrustProxy bool
+	// CORSOrigins are the browser origins allowed to call the API from
+	// another site (e.g. https://app.example.com, or * for any); none by default.
+	CORSOrigins []string
 }
 
 // Server is the HTTP API.
@@ -82,7 +86,19 @@ func New(b Backend, cfg Config) *Server {
 	s := &Server{e: e, b: b, log: cfg.Logger, cfg: cfg, metrics: newMetrics(),
 		throttle: newThrottle(cfg.LoginPerEmail, cfg.LoginPerAddress)}
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.requestID, s.accessLog, s.recoverPanic, s.deadline)
+	e.Use(s.requestID, s.accessLog, s.recoverPanic)
+	if len(cfg.CORSOrigins) > 0 {
+		// Bearer tokens, not cookies: no credentials mode is needed, so even
+		// "*" is safe. Clients must be able to read these headers.
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:  cfg.CORSOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete},
+			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match", "If-None-Match", echo.HeaderXRequestID},
+			ExposeHeaders: []string{"ETag", echo.HeaderLocation, echo.HeaderXRequestID, "Retry-After", echo.HeaderWWWAuthenticate},
+			MaxAge:        3600,
+		}))
+	}
+	e.Use(s.deadline)
 	s.routes()
 	return s
 }

@@ -435,3 +435,24 @@ func TestOperationsEndpoints(t *testing.T) {
 		t.Errorf("docs: %d", r.status)
 	}
 }
+
+func TestCORS(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{CORSOrigins: []string{"https://app.example.com"}})
+	r := a.do("OPTIONS", "/v1/properties/1", "", nil, "Origin", "https://app.example.com",
+		"Access-Control-Request-Method", "PATCH", "Access-Control-Request-Headers", "authorization, if-match, content-type")
+	if r.status != 204 || r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" ||
+		!strings.Contains(strings.ToLower(r.header.Get("Access-Control-Allow-Headers")), "if-match") {
+		t.Errorf("preflight: %d %v", r.status, r.header)
+	}
+	r = a.do("GET", "/v1/properties", "", nil, "Origin", "https://app.example.com")
+	if r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" || !strings.Contains(r.header.Get("Access-Control-Expose-Headers"), "ETag") {
+		t.Errorf("simple request: %v", r.header)
+	}
+	if r := a.do("GET", "/v1/properties", "", nil, "Origin", "https://evil.example"); r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("another origin was allowed: %v", r.header)
+	}
+	off := newAPI(t, "sqlite", server.Config{})
+	if r := off.do("GET", "/v1/properties", "", nil, "Origin", "https://app.example.com"); r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("CORS without configuration: %v", r.header)
+	}
+}
