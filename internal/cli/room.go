@@ -150,11 +150,7 @@ func newRoomUpdateCmd(f *Factory) *cobra.Command {
 		Args:              exactArgs("PROPERTY_ID", "ROOM_ID"),
 		ValidArgsFunction: completePropertyAndRoom(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("PROPERTY_ID", args[0])
-			if err != nil {
-				return err
-			}
-			roomID, err := parseID("ROOM_ID", args[1])
+			id, roomID, err := parseRoomArgs(args)
 			if err != nil {
 				return err
 			}
@@ -239,11 +235,7 @@ func newRoomRemoveCmd(f *Factory) *cobra.Command {
 		Args:              exactArgs("PROPERTY_ID", "ROOM_ID"),
 		ValidArgsFunction: completePropertyAndRoom(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("PROPERTY_ID", args[0])
-			if err != nil {
-				return err
-			}
-			roomID, err := parseID("ROOM_ID", args[1])
+			id, roomID, err := parseRoomArgs(args)
 			if err != nil {
 				return err
 			}
@@ -270,4 +262,13 @@ func newRoomRemoveCmd(f *Factory) *cobra.Command {
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	cmd.Flags().Int64Var(&ifVersion, "if-version", 0, "only if the property is still at this version")
 	return cmd
+}
+
+// parseRoomArgs reads the PROPERTY_ID ROOM_ID arguments.
+func parseRoomArgs(args []string) (id, roomID int64, err error) {
+	if id, err = parseID("PROPERTY_ID", args[0]); err != nil {
+		return 0, 0, err
+	}
+	roomID, err = parseID("ROOM_ID", args[1])
+	return id, roomID, err
 }

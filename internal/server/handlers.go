@@ -216,11 +216,7 @@ func (s *Server) addRoom(c echo.Context) error {
 }
 
 func (s *Server) room(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	roomID, err := pathID(c, "room_id")
+	id, roomID, err := roomPath(c)
 	if err != nil {
 		return err
 	}
@@ -237,11 +233,7 @@ func (s *Server) room(c echo.Context) error {
 }
 
 func (s *Server) updateRoom(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	roomID, err := pathID(c, "room_id")
+	id, roomID, err := roomPath(c)
 	if err != nil {
 		return err
 	}
@@ -261,11 +253,7 @@ func (s *Server) updateRoom(c echo.Context) error {
 }
 
 func (s *Server) removeRoom(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	roomID, err := pathID(c, "room_id")
+	id, roomID, err := roomPath(c)
 	if err != nil {
 		return err
 	}
@@ -285,4 +273,13 @@ func (s *Server) cities(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": cities})
+}
+
+// roomPath reads the property and room ids of a room's path.
+func roomPath(c echo.Context) (id, roomID int64, err error) {
+	if id, err = pathID(c, "id"); err != nil {
+		return 0, 0, err
+	}
+	roomID, err = pathID(c, "room_id")
+	return id, roomID, err
 }
