@@ -504,3 +504,36 @@ func testRoomLimits(t *testing.T, e *env) {
 	wantInvalid(t, "bad room patch", err, "type", "area")
 	same(t, "after refused room writes", e.get(p.ID), p)
 }
+
+func testImport(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	in := []realty.NewProperty{sampleProperty("One", "Paris"), sampleProperty("Two", "Saint-Étienne"),
+		{Name: "Three", Type: "land", City: "Brest"}}
+	got := must[[]int64](t, "import")(alice.svc.ImportProperties(e.ctx, in))
+	if len(got) != 3 || got[0] >= got[1] || got[1] >= got[2] {
+		t.Fatalf("ids = %v", got)
+	}
+	two := e.get(got[1])
+	if two.Name != "Two" || two.Owner.ID != alice.ID || two.RoomCount != 3 || two.TotalArea.String() != "36.85" || two.Version != 1 {
+		t.Errorf("imported property = %s", describe(two.PropertySummary))
+	}
+	same(t, "features normalized as on create", two.Rooms[0].Features, []string{"fireplace", "south-facing"})
+	same(t, "filter finds imports", ids(must[realty.Page[realty.PropertySummary]](t, "list")(
+		e.anon().Properties(e.ctx, realty.PropertyFilter{City: "saint etienne"})).Items), []int64{got[1]})
+
+	// All or none: one bad property refuses the whole import, naming it.
+	bad := []realty.NewProperty{sampleProperty("Fine", "Lyon"), {Name: "", Type: "castle", City: "Lyon",
+		Rooms: []realty.NewRoom{{Type: "bedroom", Area: area("0")}}}}
+	_, err := alice.svc.ImportProperties(e.ctx, bad)
+	wantInvalid(t, "bad import", err, "properties[1].name", "properties[1].type", "properties[1].rooms[0].area")
+	_, err = alice.svc.ImportProperties(e.ctx, nil)
+	wantInvalid(t, "empty import", err, "properties")
+	_, err = alice.svc.ImportProperties(e.ctx, make([]realty.NewProperty, realty.MaxImport+1))
+	wantInvalid(t, "too large an import", err, "properties")
+	_, err = e.anon().ImportProperties(e.ctx, in)
+	wantErr(t, "anonymous import", err, realty.ErrUnauthenticated)
+	all := must[realty.Page[realty.PropertySummary]](t, "list")(e.anon().Properties(e.ctx, realty.PropertyFilter{}))
+	if len(all.Items) != 3 {
+		t.Errorf("%d properties after refused imports, want 3", len(all.Items))
+	}
+}

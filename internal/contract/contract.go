@@ -42,6 +42,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		{"VersionPrecondition", testVersionPrecondition},
 		{"RoomMustBelongToProperty", testRoomBelongs},
 		{"RoomLimits", testRoomLimits},
+		{"ImportProperties", testImport},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

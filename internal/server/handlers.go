@@ -142,6 +142,20 @@ func (s *Server) createProperty(c echo.Context) error {
 	return created(c, propertyLocation(p.ID), p)
 }
 
+func (s *Server) importProperties(c echo.Context) error {
+	var in struct {
+		Properties []realty.NewProperty `json:"properties"`
+	}
+	if err := decodeBody(c, &in, false); err != nil {
+		return err
+	}
+	ids, err := s.svc(c).ImportProperties(c.Request().Context(), in.Properties)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string][]int64{"ids": ids})
+}
+
 func (s *Server) getProperty(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {

@@ -127,6 +127,7 @@ func (s *Server) routes() {
 	v1.DELETE("/auth/tokens/current", s.logout)
 	v1.GET("/properties", s.listProperties)
 	v1.POST("/properties", s.createProperty)
+	v1.POST("/properties/batch", s.importProperties)
 	v1.GET("/properties/:id", s.getProperty)
 	v1.PATCH("/properties/:id", s.updateProperty)
 	v1.DELETE("/properties/:id", s.deleteProperty)

@@ -188,7 +188,8 @@ func testStatuses(t *testing.T, a *api) {
 	// 401 on every route that needs a token, without one and with a forged one.
 	writes := []struct{ method, path string }{
 		{"GET", "/v1/users/me"}, {"PATCH", "/v1/users/me"}, {"PUT", "/v1/users/me/password"},
-		{"DELETE", "/v1/auth/tokens/current"}, {"POST", "/v1/properties"}, {"PATCH", "/v1/properties/" + pid},
+		{"DELETE", "/v1/auth/tokens/current"}, {"POST", "/v1/properties"}, {"POST", "/v1/properties/batch"},
+		{"PATCH", "/v1/properties/" + pid},
 		{"DELETE", "/v1/properties/" + pid}, {"POST", "/v1/properties/" + pid + "/rooms"},
 		{"PATCH", room}, {"DELETE", room},
 	}

@@ -33,6 +33,37 @@ func (s *session) CreateProperty(ctx context.Context, in realty.NewProperty) (re
 	return out, err
 }
 
+func (s *session) ImportProperties(ctx context.Context, in []realty.NewProperty) ([]int64, error) {
+	u, err := s.user(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in = realty.NormalizeImport(in)
+	if err := realty.ValidateImport(in); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(in))
+	now := s.c.clock()
+	err = s.c.st.InTx(ctx, func(tx *store.Tx) error {
+		for i, p := range in {
+			id, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: u.ID, Name: p.Name, Description: p.Description,
+				Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: now})
+			if err != nil {
+				return err
+			}
+			if _, err := tx.InsertRooms(ctx, id, p.Rooms); err != nil {
+				return err
+			}
+			ids[i] = id
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
 func (s *session) Property(ctx context.Context, id int64) (realty.Property, error) {
 	return s.c.st.Property(ctx, id)
 }

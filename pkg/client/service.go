@@ -57,6 +57,17 @@ func (c *Client) CreateProperty(ctx context.Context, in realty.NewProperty) (rea
 	return p, c.do(ctx, request{method: http.MethodPost, path: "/v1/properties", body: in}, &p)
 }
 
+// ImportProperties creates many properties in one transaction.
+func (c *Client) ImportProperties(ctx context.Context, in []realty.NewProperty) ([]int64, error) {
+	var out struct {
+		IDs []int64 `json:"ids"`
+	}
+	body := struct {
+		Properties []realty.NewProperty `json:"properties"`
+	}{in}
+	return out.IDs, c.do(ctx, request{method: http.MethodPost, path: "/v1/properties/batch", body: body}, &out)
+}
+
 // Property returns one property with its rooms.
 func (c *Client) Property(ctx context.Context, propertyID int64) (realty.Property, error) {
 	var p realty.Property

@@ -28,6 +28,10 @@ type Service interface {
 
 	// CreateProperty registers a property, rooms included, owned by the acting user.
 	CreateProperty(ctx context.Context, in NewProperty) (Property, error)
+	// ImportProperties creates many properties, rooms included, owned by the
+	// acting user, in one transaction: all of them or none. At most MaxImport
+	// per call. It returns their ids in order.
+	ImportProperties(ctx context.Context, in []NewProperty) ([]int64, error)
 	// Property returns one property with its rooms.
 	Property(ctx context.Context, id int64) (Property, error)
 	// Properties lists properties, filtered and paged by keyset.

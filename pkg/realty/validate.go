@@ -27,6 +27,7 @@ const (
 	MaxFeatures       = 30
 	MaxFeature        = 40
 	MaxCursor         = 200
+	MaxImport         = 1000
 	earliestBirthYear = 1900
 )
 
@@ -401,4 +402,29 @@ func CheckVersion(v int64) error {
 		return Invalid("if_version", "must be a version number (1 or more)")
 	}
 	return nil
+}
+
+// NormalizeImport normalizes every property of an import.
+func NormalizeImport(in []NewProperty) []NewProperty {
+	out := make([]NewProperty, len(in))
+	for i, p := range in {
+		out[i] = p.Normalized()
+	}
+	return out
+}
+
+// ValidateImport checks a normalized import: its size and every property.
+func ValidateImport(in []NewProperty) error {
+	var p problems
+	switch {
+	case len(in) == 0:
+		p.add("properties", "must have at least one property")
+	case len(in) > MaxImport:
+		// Bound the work (and the error) before looking inside.
+		return Invalid("properties", "must have at most %d properties per import", MaxImport)
+	}
+	for i, prop := range in {
+		p.merge(fmt.Sprintf("properties[%d].", i), prop.Validate())
+	}
+	return p.err()
 }
