@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// demoUser is a demo account; its password is public by design.
+type demoUser struct {
+	email, password, first, last string
+	birth                        string
+}
+
+var demoUsers = []demoUser{
+	{"alice@example.com", "demo-alice-2026", "Alice", "Martin", "1985-02-03"},
+	{"bob@example.com", "demo-bob-2026", "Bob", "Durand", "1978-11-21"},
+	{"chloe@example.com", "demo-chloe-2026", "Chloé", "Lefèvre", "1992-07-14"},
+	{"david@example.com", "demo-david-2026", "David", "Nguyen", ""},
+}
+
+// syntheticUser owns the properties of --properties N.
+var syntheticUser = demoUser{"synthetic@example.com", "demo-synthetic-2026", "Synthetic", "Data", ""}
+
+// demoProperty is a sample property: rooms are --room specs.
+type demoProperty struct {
+	owner                 int
+	name, typ, city, desc string
+	rooms                 []string
+}
+
+var demoProperties = []demoProperty{
+	{0, "Loft Croix-Rousse", "loft", "Lyon", "Bright loft above the market, exposed beams.", []string{"living_room,area=42.5,level=4,feature=fireplace,feature=south-facing", "bedroom,name=Master bedroom,area=14.2,level=4", "kitchen,area=9.8,level=4,feature=dishwasher", "bathroom,area=6,level=4"}},
+	{0, "Studio Part-Dieu", "studio", "Lyon", "Close to the station, ideal for a student.", []string{"living_room,area=19,level=2", "bathroom,area=3.5,level=2"}},
+	{0, "Maison du Pilat", "house", "Saint-Étienne", "Stone house with a garden at the foot of the Pilat.", []string{"living_room,name=Séjour,area=35,level=0,feature=fireplace", "kitchen,area=14,level=0", "bedroom,area=13,level=1", "bedroom,area=11.5,level=1", "bathroom,area=7,level=1", "garage,area=18,level=0", "cellar,area=12,level=-1"}},
+	{0, "Appartement Jean-Jaurès", "apartment", "Saint-Étienne", "", []string{"living_room,area=24,level=3", "bedroom,area=12,level=3", "kitchen,area=8,level=3"}},
+	{0, "Villa des Calanques", "villa", "Marseille", "Sea view, pool, 10 minutes from the calanques.", []string{"living_room,area=55,level=0,feature=sea view,feature=air conditioning", "terrace,area=40,level=0,feature=sea view", "bedroom,area=16,level=1,feature=balcony", "bedroom,area=14,level=1", "bedroom,area=12,level=1", "bathroom,area=9,level=1", "kitchen,area=15,level=0"}},
+	{1, "Haussmannien Batignolles", "apartment", "Paris", "Moldings, parquet floors and a balcony on the fifth floor.", []string{"living_room,area=31,level=5,feature=balcony,feature=parquet", "dining_room,area=15,level=5", "bedroom,area=13,level=5", "bedroom,area=10,level=5", "kitchen,area=8,level=5", "bathroom,area=5,level=5"}},
+	{1, "Studio Montmartre", "studio", "Paris", "Under the roofs, view on the Sacré-Cœur.", []string{"living_room,area=18.5,level=6,feature=view", "bathroom,area=3,level=6"}},
+	{1, "Duplex Canal Saint-Martin", "duplex", "Paris", "", []string{"living_room,area=28,level=2", "kitchen,area=7,level=2", "bedroom,area=12,level=3", "office,area=8,level=3", "bathroom,area=5,level=3"}},
+	{1, "Bureaux Opéra", "office", "Paris", "Open space for twelve, meeting room.", []string{"office,name=Open space,area=85,level=1", "office,name=Meeting room,area=18,level=1", "toilet,area=3,level=1"}},
+	{1, "Parking Bastille", "parking", "Paris", "Underground, secured.", nil},
+	{1, "Maison de ville Chartrons", "townhouse", "Bordeaux", "Stone townhouse with a patio.", []string{"living_room,area=33,level=0,feature=patio", "kitchen,area=12,level=0", "bedroom,area=14,level=1", "bedroom,area=12,level=1", "bathroom,area=6,level=1"}},
+	{2, "Chalet du Semnoz", "house", "Annecy", "Wooden chalet, lake view, ski nearby.", []string{"living_room,area=38,level=0,feature=fireplace,feature=lake view", "kitchen,area=12,level=0", "bedroom,area=12,level=1", "bedroom,area=10,level=1", "bathroom,area=6,level=1", "storage,name=Ski room,area=6,level=-1"}},
+	{2, "Appartement Vieille Ville", "apartment", "Annecy", "", []string{"living_room,area=22,level=2,feature=canal view", "bedroom,area=11,level=2", "kitchen,area=6,level=2"}},
+	{2, "Mas provençal", "house", "Aix-en-Provence", "Farmhouse among olive trees.", []string{"living_room,area=45,level=0,feature=fireplace", "kitchen,area=18,level=0", "bedroom,area=15,level=0", "bedroom,area=13,level=1", "bedroom,area=12,level=1", "bathroom,area=8,level=1", "terrace,area=30,level=0,feature=south-facing"}},
+	{2, "Loft Confluence", "loft", "Lyon", "Former warehouse by the Saône.", []string{"living_room,area=60,level=1,feature=high ceilings", "bedroom,area=15,level=1", "bathroom,area=8,level=1"}},
+	{2, "Boutique rue Mercière", "retail", "Lyon", "Shop front on a pedestrian street.", []string{"other,name=Shop,area=40,level=0", "storage,area=12,level=-1"}},
+	{2, "Maison Battant", "house", "Besançon", "", []string{"living_room,area=27,level=0", "kitchen,area=10,level=0", "bedroom,area=12,level=1", "bathroom,area=5,level=1"}},
+	{3, "Appartement Maison Carrée", "apartment", "Nîmes", "Facing the Roman temple.", []string{"living_room,area=26,level=3,feature=view", "bedroom,area=12,level=3", "kitchen,area=7,level=3", "bathroom,area=4.5,level=3"}},
+	{3, "Entrepôt Saint-Jean-de-Braye", "warehouse", "Orléans", "Loading dock, 6 m under the roof.", []string{"storage,name=Hall,area=850,level=0", "office,area=25,level=0"}},
+	{3, "Terrain Loire", "land", "Orléans", "Buildable land on the riverbank.", nil},
+	{3, "Appartement Petite France", "apartment", "Strasbourg", "Half-timbered building by the canals.", []string{"living_room,area=29,level=1", "bedroom,area=13,level=1", "kitchen,area=8,level=1", "bathroom,area=5,level=1"}},
+	{3, "Studio Vieux-Lille", "studio", "Lille", "", []string{"living_room,area=21,level=1", "bathroom,area=4,level=1"}},
+	{3, "Villa Promenade", "villa", "Nice", "Belle Époque villa near the Promenade des Anglais.", []string{"living_room,area=48,level=0,feature=sea view", "dining_room,area=20,level=0", "bedroom,area=18,level=1,feature=balcony", "bedroom,area=15,level=1", "bathroom,area=10,level=1", "terrace,area=35,level=0"}},
+	{3, "Maison Île de Nantes", "house", "Nantes", "Contemporary house with a garden.", []string{"living_room,area=36,level=0", "kitchen,area=14,level=0", "bedroom,area=13,level=1", "bedroom,area=11,level=1", "bathroom,area=7,level=1", "laundry,area=4,level=0"}},
+}
+
+func newDemoCmd(f *Factory) *cobra.Command {
+	var synthetic int
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Load demo users and properties",
+		Long: `Load a sample dataset through the current backend (a database, or a server
+with --server): four users with known demo passwords, printed at the end,
+and two dozen properties with rooms across French cities. Running it again
+adds only what is missing.
+
+--properties N also makes N synthetic properties (owned by
+synthetic@example.com), imported in batches of 1000, to try realty on
+large data; again, only those missing are added.`,
+		Example: `  realty demo
+  realty demo --properties 100000
+  realty demo --server http://localhost:8080`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if synthetic < 0 {
+				return realty.Invalid("properties", "must be 0 or more")
+			}
+			ctx := cmd.Context()
+			anon, err := f.ServiceFor(ctx, "")
+			if err != nil {
+				return err
+			}
+			created := 0
+			for i, u := range demoUsers {
+				svc, err := demoLogin(ctx, f, anon, u)
+				if err != nil {
+					return err
+				}
+				n, err := loadDemoProperties(ctx, svc, i)
+				if err != nil {
+					return err
+				}
+				created += n
+			}
+			if synthetic > 0 {
+				svc, err := demoLogin(ctx, f, anon, syntheticUser)
+				if err != nil {
+					return err
+				}
+				if err := loadSynthetic(ctx, f, svc, synthetic); err != nil {
+					return err
+				}
+			}
+			f.status("Added %d demo properties (the others were there already).", created)
+			t := newTable(f.IO, "EMAIL", "PASSWORD", "NAME")
+			for _, u := range demoUsers {
+				t.add(u.email, u.password, u.first+" "+u.last)
+			}
+			f.status("Demo users (log in with 'realty auth login --email EMAIL'):")
+			return t.print()
+		},
+	}
+	cmd.Flags().IntVar(&synthetic, "properties", 0, "also make this many synthetic properties")
+	return cmd
+}
+
+// demoLogin registers the demo user if needed and returns a Service acting for it.
+func demoLogin(ctx context.Context, f *Factory, anon realty.Service, u demoUser) (realty.Service, error) {
+	birth, err := parseBirthDate(u.birth)
+	if err != nil {
+		return nil, err
+	}
+	_, err = anon.Register(ctx, realty.NewUser{Email: u.email, Password: u.password, FirstName: u.first, LastName: u.last, BirthDate: birth})
+	if err != nil && !errors.Is(err, realty.ErrConflict) {
+		return nil, err
+	}
+	s, err := anon.Login(ctx, realty.Credentials{Email: u.email, Password: u.password})
+	if err != nil {
+		return nil, fmt.Errorf("log in as the demo user %s (was its password changed?): %w", u.email, err)
+	}
+	return f.ServiceFor(ctx, s.Token)
+}
+
+// ownNames returns the names of the acting user's properties, and how many.
+func ownNames(ctx context.Context, svc realty.Service) (map[string]bool, error) {
+	me, err := svc.Me(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page, err := listPages(ctx, svc, realty.PropertyFilter{OwnerID: me.ID, Limit: realty.MaxPageSize}, true)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(page.Items))
+	for _, p := range page.Items {
+		names[p.Name] = true
+	}
+	return names, nil
+}
+
+func loadDemoProperties(ctx context.Context, svc realty.Service, owner int) (int, error) {
+	have, err := ownNames(ctx, svc)
+	if err != nil {
+		return 0, err
+	}
+	var missing []realty.NewProperty
+	for _, d := range demoProperties {
+		if d.owner != owner || have[d.name] {
+			continue
+		}
+		p := realty.NewProperty{Name: d.name, Type: realty.PropertyType(d.typ), City: d.city, Description: d.desc}
+		for _, spec := range d.rooms {
+			r, err := ParseRoomSpec(spec)
+			if err != nil {
+				return 0, fmt.Errorf("demo data: %w", err)
+			}
+			p.Rooms = append(p.Rooms, r)
+		}
+		missing = append(missing, p)
+	}
+	if len(missing) == 0 {
+		return 0, nil
+	}
+	_, err = svc.ImportProperties(ctx, missing)
+	return len(missing), err
+}
+
+var syntheticCities = []string{"Paris", "Lyon", "Marseille", "Toulouse", "Nice", "Nantes", "Montpellier", "Strasbourg",
+	"Bordeaux", "Lille", "Rennes", "Reims", "Saint-Étienne", "Le Havre", "Grenoble", "Dijon", "Angers", "Nîmes",
+	"Villeurbanne", "Clermont-Ferrand", "Aix-en-Provence", "Brest", "Tours", "Amiens", "Limoges", "Annecy",
+	"Perpignan", "Metz", "Besançon", "Orléans", "Rouen", "Mulhouse", "Caen", "Nancy", "Avignon", "Poitiers"}
+
+// syntheticProperty is the i-th synthetic property: deterministic, so that
+// a second run recognises what exists by name.
+func syntheticProperty(i int) realty.NewProperty {
+	a1, a2 := realty.Area(900+(i*37)%2500), realty.Area(500+(i*53)%1500)
+	lvl := i % 6
+	return realty.NewProperty{
+		Name: fmt.Sprintf("Synthetic property %07d", i),
+		Type: realty.PropertyTypes[i%len(realty.PropertyTypes)], City: syntheticCities[i%len(syntheticCities)],
+		Rooms: []realty.NewRoom{
+			{Type: "living_room", Area: &a1, Level: &lvl, Features: []string{[]string{"balcony", "fireplace", "view", "quiet"}[i%4]}},
+			{Type: realty.RoomTypes[i%len(realty.RoomTypes)], Area: &a2, Level: &lvl},
+		},
+	}
+}
+
+func loadSynthetic(ctx context.Context, f *Factory, svc realty.Service, n int) error {
+	have, err := ownNames(ctx, svc)
+	if err != nil {
+		return err
+	}
+	start, done := time.Now(), 0
+	batch := make([]realty.NewProperty, 0, realty.MaxImport)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if _, err := svc.ImportProperties(ctx, batch); err != nil {
+			return err
+		}
+		done += len(batch)
+		batch = batch[:0]
+		if done%50000 == 0 || done < 50000 && done%10000 == 0 {
+			f.status("%d synthetic properties added (%.0f/s)", done, float64(done)/time.Since(start).Seconds())
+		}
+		return nil
+	}
+	for i := 1; i <= n; i++ {
+		p := syntheticProperty(i)
+		if have[p.Name] {
+			continue
+		}
+		if batch = append(batch, p); len(batch) == realty.MaxImport {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	f.status("Added %d synthetic properties in %s (%d were there already).", done, time.Since(start).Round(time.Millisecond), len(have))
+	return nil
+}
