@@ -1,0 +1,438 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// form is a column of text fields with a title; submit turns the values into
+// the command that saves them.
+type form struct {
+	title  string
+	hint   string
+	fields []field
+	focus  int
+	submit func(values []string) tea.Cmd
+}
+
+type field struct {
+	label string
+	input textinput.Model
+}
+
+func newField(label, value, placeholder string, secret bool) field {
+	in := textinput.New()
+	in.Prompt = ""
+	in.SetValue(value)
+	in.Placeholder = placeholder
+	in.CharLimit = 4000
+	in.Cursor.SetMode(cursor.CursorStatic) // no blink timers: nothing runs in the background
+	if secret {
+		in.EchoMode = textinput.EchoPassword
+		in.EchoCharacter = '•'
+	}
+	return field{label: label, input: in}
+}
+
+func (m *Model) openForm(f *form) {
+	m.back = m.view
+	m.form = f
+	m.view = viewForm
+	f.fields[0].input.Focus()
+}
+
+func (m *Model) closeForm() {
+	m.form, m.view = nil, m.back
+}
+
+func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
+	f := m.form
+	switch msg.String() {
+	case "esc":
+		m.closeForm()
+		m.setStatus("Cancelled", nil)
+		return nil
+	case "tab", "down":
+		f.move(1)
+		return nil
+	case "shift+tab", "up":
+		f.move(-1)
+		return nil
+	case "enter", "ctrl+s":
+		if msg.String() == "enter" && f.focus < len(f.fields)-1 {
+			f.move(1)
+			return nil
+		}
+		values := make([]string, len(f.fields))
+		for i, fl := range f.fields {
+			values[i] = fl.input.Value()
+		}
+		m.setStatus("Saving…", nil)
+		return f.submit(values)
+	}
+	var cmd tea.Cmd
+	f.fields[f.focus].input, cmd = f.fields[f.focus].input.Update(msg)
+	return cmd
+}
+
+func (f *form) move(d int) {
+	f.fields[f.focus].input.Blur()
+	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
+	f.fields[f.focus].input.Focus()
+}
+
+func (m *Model) formHelp() bindings {
+	k := m.keys
+	save := key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save"))
+	esc := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	return simple(k.Next, k.Prev, save, esc)
+}
+
+func (m *Model) formView() string {
+	f := m.form
+	var b strings.Builder
+	b.WriteString(titleStyle.Render(f.title) + "\n")
+	if f.hint != "" {
+		b.WriteString(dimStyle.Render(truncate(f.hint, m.width)) + "\n")
+	}
+	b.WriteString("\n")
+	width := max(10, m.width-16)
+	for i, fl := range f.fields {
+		marker := "  "
+		if i == f.focus {
+			marker = "> "
+		}
+		fl.input.Width = width
+		b.WriteString(marker + labelStyle.Render(fmt.Sprintf("%-12s", fl.label)) + " " + fl.input.View() + "\n")
+	}
+	b.WriteString("\n" + dimStyle.Render("enter: next field, and save on the last one") + "\n")
+	return b.String()
+}
+
+// formDone handles the outcome of a form's write: invalid input keeps the
+// form open to be fixed; anything else closes it.
+func (m *Model) onWrite(msg writeMsg) tea.Cmd {
+	var ve *realty.ValidationError
+	if errors.As(msg.err, &ve) && m.view == viewForm {
+		m.setStatus("", msg.err)
+		return nil
+	}
+	if m.view == viewForm {
+		m.closeForm()
+	}
+	m.ask = nil
+	if m.view == viewConfirm {
+		m.view = m.back
+	}
+	m.setStatus(msg.status, msg.err)
+	var cmds []tea.Cmd
+	if msg.refresh {
+		cmds = append(cmds, m.reloadList())
+	}
+	switch {
+	case msg.reload != 0:
+		m.view = viewDetail
+		if m.detail.p == nil || m.detail.p.ID != msg.reload {
+			m.detail = detailState{loadingID: msg.reload}
+		}
+		cmds = append(cmds, m.loadProperty(msg.reload))
+	case m.view == viewDetail && msg.err != nil && m.detail.p != nil:
+		cmds = append(cmds, m.loadProperty(m.detail.p.ID))
+	case m.view == viewDetail && msg.err == nil:
+		m.view, m.detail = viewList, detailState{}
+	}
+	return tea.Batch(cmds...)
+}
+
+// Property forms.
+
+func (m *Model) openPropertyForm(p *realty.Property) {
+	title, values := "New property", []string{"", "", "", ""}
+	if p != nil {
+		title = fmt.Sprintf("Edit property %d (version %d)", p.ID, p.Version)
+		values = []string{p.Name, string(p.Type), p.City, p.Description}
+	}
+	f := &form{title: title, hint: "Types: " + typeList(),
+		fields: []field{newField("Name", values[0], "Loft Croix-Rousse", false),
+			newField("Type", values[1], "apartment", false), newField("City", values[2], "Lyon", false),
+			newField("Description", values[3], "optional", false)}}
+	if p == nil {
+		f.submit = m.createProperty
+	} else {
+		f.submit = m.updateProperty(*p)
+	}
+	m.openForm(f)
+}
+
+func typeList() string {
+	s := make([]string, len(realty.PropertyTypes))
+	for i, t := range realty.PropertyTypes {
+		s[i] = string(t)
+	}
+	return strings.Join(s, " ")
+}
+
+func roomTypeList() string {
+	s := make([]string, len(realty.RoomTypes))
+	for i, t := range realty.RoomTypes {
+		s[i] = string(t)
+	}
+	return strings.Join(s, " ")
+}
+
+func enumValue(s string) string {
+	return strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
+}
+
+func (m *Model) createProperty(v []string) tea.Cmd {
+	svc := m.svc
+	in := realty.NewProperty{Name: v[0], Type: realty.PropertyType(enumValue(v[1])), City: v[2], Description: v[3]}
+	return func() tea.Msg {
+		p, err := svc.CreateProperty(m.ctx, in)
+		if err != nil {
+			return writeMsg{err: err}
+		}
+		return writeMsg{status: fmt.Sprintf("Created property %d: press a to add its rooms", p.ID), reload: p.ID, refresh: true}
+	}
+}
+
+// updateProperty sends only the fields that changed, with the version read:
+// a change made meanwhile by someone else is refused, not overwritten.
+func (m *Model) updateProperty(p realty.Property) func([]string) tea.Cmd {
+	return func(v []string) tea.Cmd {
+		var patch realty.PropertyPatch
+		if v[0] != p.Name {
+			patch.Name = &v[0]
+		}
+		if t := realty.PropertyType(enumValue(v[1])); t != p.Type {
+			patch.Type = &t
+		}
+		if v[2] != p.City {
+			patch.City = &v[2]
+		}
+		if v[3] != p.Description {
+			patch.Description = &v[3]
+		}
+		svc := m.svc
+		return func() tea.Msg {
+			_, err := svc.UpdateProperty(m.ctx, p.ID, patch, p.Version)
+			return writeMsg{status: "Saved", err: err, reload: p.ID, refresh: err == nil}
+		}
+	}
+}
+
+func (m *Model) deleteProperty(id, version int64) tea.Cmd {
+	svc := m.svc
+	return func() tea.Msg {
+		err := svc.DeleteProperty(m.ctx, id, version)
+		msg := writeMsg{status: fmt.Sprintf("Deleted property %d", id), err: err, refresh: true}
+		if err != nil {
+			msg.reload = id
+		}
+		return msg
+	}
+}
+
+// Room forms.
+
+func (m *Model) openRoomForm(r *realty.Room) {
+	p := *m.detail.p
+	title, v := fmt.Sprintf("New room in %q", p.Name), []string{"", "", "", "", "", ""}
+	if r != nil {
+		title = fmt.Sprintf("Edit room %d of %q", r.ID, p.Name)
+		v = []string{string(r.Type), r.Name, areaValue(r.Area), levelValue(r.Level), r.Description, strings.Join(r.Features, ", ")}
+	}
+	f := &form{title: title, hint: "Types: " + roomTypeList(),
+		fields: []field{newField("Type", v[0], "bedroom", false), newField("Name", v[1], "optional", false),
+			newField("Area m²", v[2], "12.5 (optional)", false), newField("Level", v[3], "0 (optional)", false),
+			newField("Description", v[4], "optional", false), newField("Features", v[5], "balcony, fireplace", false)}}
+	if r == nil {
+		f.submit = m.addRoom(p)
+	} else {
+		f.submit = m.updateRoom(p, *r)
+	}
+	m.openForm(f)
+}
+
+func areaValue(a *realty.Area) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
+}
+
+func levelValue(l *int) string {
+	if l == nil {
+		return ""
+	}
+	return strconv.Itoa(*l)
+}
+
+// parseRoomValues reads the optional area, level and features fields.
+func parseRoomValues(v []string) (area *realty.Area, level *int, features []string, err error) {
+	var bad realty.ValidationError
+	if s := strings.TrimSpace(v[2]); s != "" {
+		a, err := realty.ParseArea(s)
+		if err != nil {
+			bad.Fields = append(bad.Fields, realty.FieldError{Field: "area", Message: "must be a number of m² such as 12.5"})
+		}
+		area = &a
+	}
+	if s := strings.TrimSpace(v[3]); s != "" {
+		l, err := strconv.Atoi(s)
+		if err != nil {
+			bad.Fields = append(bad.Fields, realty.FieldError{Field: "level", Message: "must be a whole number"})
+		}
+		level = &l
+	}
+	for _, f := range strings.Split(v[5], ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			features = append(features, f)
+		}
+	}
+	if len(bad.Fields) > 0 {
+		return nil, nil, nil, &bad
+	}
+	return area, level, features, nil
+}
+
+func invalid(err error) tea.Cmd { return func() tea.Msg { return writeMsg{err: err} } }
+
+func (m *Model) addRoom(p realty.Property) func([]string) tea.Cmd {
+	return func(v []string) tea.Cmd {
+		area, level, features, err := parseRoomValues(v)
+		if err != nil {
+			return invalid(err)
+		}
+		in := realty.NewRoom{Type: realty.RoomType(enumValue(v[0])), Name: v[1], Area: area, Level: level, Description: v[4], Features: features}
+		svc := m.svc
+		return func() tea.Msg {
+			r, err := svc.AddRoom(m.ctx, p.ID, in, p.Version)
+			return writeMsg{status: fmt.Sprintf("Added room %d", r.ID), err: err, reload: p.ID, refresh: err == nil}
+		}
+	}
+}
+
+func (m *Model) updateRoom(p realty.Property, r realty.Room) func([]string) tea.Cmd {
+	return func(v []string) tea.Cmd {
+		area, level, features, err := parseRoomValues(v)
+		if err != nil {
+			return invalid(err)
+		}
+		var patch realty.RoomPatch
+		if t := realty.RoomType(enumValue(v[0])); t != r.Type {
+			patch.Type = &t
+		}
+		if v[1] != r.Name {
+			patch.Name = &v[1]
+		}
+		if areaValue(area) != areaValue(r.Area) {
+			patch.Area = realty.Nullable[realty.Area]{Set: true, Valid: area != nil}
+			if area != nil {
+				patch.Area.V = *area
+			}
+		}
+		if levelValue(level) != levelValue(r.Level) {
+			patch.Level = realty.Nullable[int]{Set: true, Valid: level != nil}
+			if level != nil {
+				patch.Level.V = *level
+			}
+		}
+		if v[4] != r.Description {
+			patch.Description = &v[4]
+		}
+		if strings.Join(realty.NormalizeFeatures(features), ",") != strings.Join(r.Features, ",") {
+			if features == nil {
+				features = []string{}
+			}
+			patch.Features = &features
+		}
+		svc := m.svc
+		return func() tea.Msg {
+			_, err := svc.UpdateRoom(m.ctx, p.ID, r.ID, patch, p.Version)
+			return writeMsg{status: "Saved", err: err, reload: p.ID, refresh: err == nil}
+		}
+	}
+}
+
+func (m *Model) removeRoom(propertyID, roomID, version int64) tea.Cmd {
+	svc := m.svc
+	return func() tea.Msg {
+		err := svc.RemoveRoom(m.ctx, propertyID, roomID, version)
+		return writeMsg{status: fmt.Sprintf("Removed room %d", roomID), err: err, reload: propertyID, refresh: err == nil}
+	}
+}
+
+// Log-in.
+
+func (m *Model) openLogin() {
+	if m.b.Login == nil {
+		m.setStatus("Log-in is not available here", nil)
+		return
+	}
+	f := &form{title: "Log in", hint: "Your token is stored as 'realty auth login' stores it.",
+		fields: []field{newField("Email", "", "alice@example.com", false), newField("Password", "", "", true)}}
+	f.submit = func(v []string) tea.Cmd {
+		login := m.b.Login
+		return func() tea.Msg {
+			svc, err := login(m.ctx, v[0], v[1])
+			if err != nil {
+				return loginMsg{err: err}
+			}
+			me, err := svc.Me(m.ctx)
+			return loginMsg{svc: svc, me: me, err: err}
+		}
+	}
+	m.openForm(f)
+}
+
+func (m *Model) onLogin(msg loginMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setStatus("", msg.err)
+		if errors.Is(msg.err, realty.ErrUnauthenticated) {
+			m.status = "Wrong email or password"
+		}
+		return nil
+	}
+	m.svc, m.me = msg.svc, &msg.me
+	m.closeForm()
+	m.setStatus(fmt.Sprintf("Logged in as %s %s", msg.me.FirstName, msg.me.LastName), nil)
+	if m.view == viewDetail && m.detail.p != nil {
+		return m.loadProperty(m.detail.p.ID)
+	}
+	return nil
+}
+
+// Confirmations.
+
+type confirmation struct {
+	question string
+	yes      tea.Cmd
+}
+
+func (m *Model) confirm(question string, yes tea.Cmd) {
+	m.back = m.view
+	m.ask = &confirmation{question: question, yes: yes}
+	m.view = viewConfirm
+}
+
+func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "y", "Y":
+		m.setStatus("Working…", nil)
+		return m.ask.yes
+	case "n", "N", "esc", "q":
+		m.ask, m.view = nil, m.back
+		m.setStatus("Cancelled", nil)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// keyMap holds every binding; each view shows the ones that apply to it.
+type keyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open, Back, Quit, Help, Reload          key.Binding
+	City, Type, Clear, New, Login           key.Binding
+	Edit, AddRoom, EditRoom, DelRoom, Del   key.Binding
+	Next, Prev, Submit, Yes, No             key.Binding
+}
+
+func newKeys() keyMap {
+	return keyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d", " "), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:     key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back")),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		City:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "city")),
+		Type:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "type")),
+		Clear:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear filters")),
+		New:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new property")),
+		Login:    key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "log in")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		AddRoom:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add room")),
+		EditRoom: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit room")),
+		DelRoom:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove room")),
+		Del:      key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete property")),
+		Next:     key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		Prev:     key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
+		Submit:   key.NewBinding(key.WithKeys("ctrl+s", "enter"), key.WithHelp("enter", "save")),
+		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+	}
+}
+
+// bindings is a help.KeyMap made of a view's bindings.
+type bindings struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (b bindings) ShortHelp() []key.Binding  { return b.short }
+func (b bindings) FullHelp() [][]key.Binding { return b.full }
+
+// simple is the help of a view with a few keys only.
+func simple(keys ...key.Binding) bindings { return bindings{short: keys, full: [][]key.Binding{keys}} }

@@ -1,0 +1,233 @@
+// Package tui is realty's terminal interface (bubbletea): browse properties,
+// filter them by city and type, open one with its rooms, and, logged in,
+// create properties and edit your own. It talks to a realty.Service only, so
+// it behaves the same on a local database and through a server.
+package tui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// Backend is what the TUI needs from the application.
+type Backend struct {
+	// Service acts for the stored log-in, or for nobody.
+	Service realty.Service
+	// Login checks credentials, stores the token exactly as 'realty auth
+	// login' does, and returns a Service acting for it.
+	Login func(ctx context.Context, email, password string) (realty.Service, error)
+	// Where names the backend (database or server) in the title.
+	Where string
+}
+
+// Run shows the TUI until the user quits or ctx is done.
+func Run(ctx context.Context, b Backend, in io.Reader, out io.Writer) error {
+	p := tea.NewProgram(New(ctx, b), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+type view int
+
+const (
+	viewList view = iota
+	viewDetail
+	viewForm
+	viewCities
+	viewTypes
+	viewConfirm
+)
+
+// pageSize is how many properties a page load brings: enough to fill a tall
+// terminal, small enough to come back at once.
+const pageSize = 100
+
+// Model is the whole TUI's state.
+type Model struct {
+	ctx  context.Context
+	b    Backend
+	svc  realty.Service
+	me   *realty.User
+	keys keyMap
+	help help.Model
+
+	width, height int
+	view          view
+	back          view // where esc goes from a form, picker or confirmation
+	showHelp      bool
+	status        string
+	statusErr     bool
+
+	list   listState
+	detail detailState
+	pick   pickState
+	form   *form
+	ask    *confirmation
+}
+
+// New returns the TUI's model.
+func New(ctx context.Context, b Backend) *Model {
+	h := help.New()
+	h.ShortSeparator = "  "
+	return &Model{ctx: ctx, b: b, svc: b.Service, keys: newKeys(), help: h, width: 80, height: 24}
+}
+
+// Messages of finished work.
+type (
+	pageMsg struct {
+		gen  int
+		page realty.Page[realty.PropertySummary]
+		err  error
+	}
+	meMsg       struct{ me *realty.User }
+	propertyMsg struct {
+		p   realty.Property
+		err error
+	}
+	citiesMsg struct {
+		cities []realty.CityCount
+		err    error
+	}
+	loginMsg struct {
+		svc realty.Service
+		me  realty.User
+		err error
+	}
+	// writeMsg is the outcome of a write: status to show, property to reload.
+	writeMsg struct {
+		status  string
+		err     error
+		reload  int64 // property to show again (0: back to the list)
+		refresh bool  // reload the list too
+	}
+)
+
+// Init loads who is logged in and the first page.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.loadMe(), m.reloadList())
+}
+
+func (m *Model) loadMe() tea.Cmd {
+	svc := m.svc
+	return func() tea.Msg {
+		u, err := svc.Me(m.ctx)
+		if err != nil {
+			return meMsg{} // not logged in (or token expired): browse only
+		}
+		return meMsg{me: &u}
+	}
+}
+
+func (m *Model) loadProperty(id int64) tea.Cmd {
+	svc := m.svc
+	return func() tea.Msg {
+		p, err := svc.Property(m.ctx, id)
+		return propertyMsg{p: p, err: err}
+	}
+}
+
+func (m *Model) setStatus(msg string, err error) {
+	m.status, m.statusErr = msg, err != nil
+	if err != nil {
+		m.status = describeErr(err)
+	}
+}
+
+// describeErr turns an error into one line for the status line.
+func describeErr(err error) string {
+	var ve *realty.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		parts := make([]string, len(ve.Fields))
+		for i, f := range ve.Fields {
+			parts[i] = f.Field + " " + f.Message
+		}
+		return "Invalid: " + strings.Join(parts, "; ")
+	case errors.Is(err, realty.ErrForbidden):
+		return "Refused: only the owner can change this property (reloaded)"
+	case errors.Is(err, realty.ErrPrecondition):
+		return "Refused: someone changed this property since you opened it; it is reloaded, try again"
+	case errors.Is(err, realty.ErrUnauthenticated):
+		return "Not logged in, or the session expired: press L to log in"
+	case errors.Is(err, realty.ErrNotFound):
+		return "Not found: it may have been deleted (reloaded)"
+	case errors.Is(err, realty.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return "Unavailable (r to retry): " + firstLine(err.Error())
+	}
+	return "Error (r to retry): " + firstLine(err.Error())
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// Update handles a message and returns the next command.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.list.clamp(m.tableRows())
+		return m, nil
+	case meMsg:
+		m.me = msg.me
+		return m, nil
+	case pageMsg:
+		return m, m.onPage(msg)
+	case propertyMsg:
+		return m, m.onProperty(msg)
+	case citiesMsg:
+		m.onCities(msg)
+		return m, nil
+	case loginMsg:
+		return m, m.onLogin(msg)
+	case writeMsg:
+		return m, m.onWrite(msg)
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
+		return tea.Quit
+	}
+	switch m.view {
+	case viewForm:
+		return m.formKey(msg)
+	case viewCities:
+		return m.cityKey(msg)
+	case viewTypes:
+		return m.typeKey(msg)
+	case viewConfirm:
+		return m.confirmKey(msg)
+	}
+	if msg.String() == "?" {
+		m.showHelp = !m.showHelp
+		return nil
+	}
+	if m.view == viewDetail {
+		return m.detailKey(msg)
+	}
+	return m.listKey(msg)
+}
+
+// loggedIn reports whether writes can be offered.
+func (m *Model) loggedIn() bool { return m.me != nil }
+
+// owns reports whether the logged-in user owns the property.
+func (m *Model) owns(p *realty.Property) bool {
+	return m.me != nil && p != nil && p.Owner.ID == m.me.ID
+}

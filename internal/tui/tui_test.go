@@ -1,0 +1,388 @@
+package tui_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/realtyhq/realty/internal/server"
+	"github.com/realtyhq/realty/internal/service"
+	"github.com/realtyhq/realty/internal/testdb"
+	"github.com/realtyhq/realty/internal/tui"
+	"github.com/realtyhq/realty/pkg/client"
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+func init() { lipgloss.SetColorProfile(termenv.Ascii) } // no colour: screens compare as text
+
+// world is a backend with two users, Alice and Bob, in one mode.
+type world struct {
+	t          *testing.T
+	svcFor     func(token string) realty.Service
+	alice, bob string // tokens
+	aliceID    int64
+	logins     []string // emails the TUI logged in with
+	down       atomic.Bool
+}
+
+// eachMode runs fn on the local service and through pkg/client and the server.
+func eachMode(t *testing.T, fn func(t *testing.T, w *world)) {
+	for _, mode := range []string{"local", "remote"} {
+		t.Run(mode, func(t *testing.T) {
+			core, err := service.New(testdb.Open(t, "sqlite"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := &world{t: t, svcFor: func(token string) realty.Service { return core.For(token) }}
+			if mode == "remote" {
+				ts := httptest.NewServer(server.New(core, server.Config{LoginPerEmail: 1000, LoginPerAddress: 1000}).Handler())
+				t.Cleanup(ts.Close)
+				c, err := client.New(ts.URL, client.WithRetries(0, 0))
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.svcFor = func(token string) realty.Service { return c.WithToken(token) }
+			}
+			w.alice, w.aliceID = w.user("Alice")
+			w.bob, _ = w.user("Bob")
+			fn(t, w)
+		})
+	}
+}
+
+func (w *world) user(first string) (string, int64) {
+	ctx := context.Background()
+	email := strings.ToLower(first) + "@example.com"
+	if _, err := w.svcFor("").Register(ctx, realty.NewUser{Email: email, Password: "password-" + first, FirstName: first, LastName: "Martin"}); err != nil {
+		w.t.Fatal(err)
+	}
+	s, err := w.svcFor("").Login(ctx, realty.Credentials{Email: email, Password: "password-" + first})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return s.Token, s.User.ID
+}
+
+// flaky wraps a Service: while the world is down, every call fails as an
+// unreachable server does.
+type flaky struct {
+	realty.Service
+	w *world
+}
+
+var errDown = fmt.Errorf("cannot reach the realty server at http://127.0.0.1:1: connection refused: %w", realty.ErrUnavailable)
+
+func (f flaky) Properties(ctx context.Context, fl realty.PropertyFilter) (realty.Page[realty.PropertySummary], error) {
+	if f.w.down.Load() {
+		return realty.Page[realty.PropertySummary]{}, errDown
+	}
+	return f.Service.Properties(ctx, fl)
+}
+
+func (f flaky) Property(ctx context.Context, id int64) (realty.Property, error) {
+	if f.w.down.Load() {
+		return realty.Property{}, errDown
+	}
+	return f.Service.Property(ctx, id)
+}
+
+// open starts the TUI acting for token ("" for nobody) at 80×24.
+func (w *world) open(token string) *driver {
+	b := tui.Backend{Service: flaky{w.svcFor(token), w}, Where: "test", Login: func(ctx context.Context, email, password string) (realty.Service, error) {
+		s, err := w.svcFor("").Login(ctx, realty.Credentials{Email: email, Password: password})
+		if err != nil {
+			return nil, err
+		}
+		w.logins = append(w.logins, email)
+		return flaky{w.svcFor(s.Token), w}, nil
+	}}
+	d := &driver{t: w.t, m: tui.New(context.Background(), b)}
+	d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.run(d.m.Init())
+	return d
+}
+
+func (w *world) create(token, name, city string, rooms ...realty.NewRoom) realty.Property {
+	p, err := w.svcFor(token).CreateProperty(context.Background(), realty.NewProperty{Name: name, Type: "house", City: city, Rooms: rooms})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return p
+}
+
+// driver runs the real model synchronously: each command's message is fed
+// back before the next key, so no test waits on time.
+type driver struct {
+	t    *testing.T
+	m    *tui.Model
+	quit bool
+}
+
+func (d *driver) process(msg tea.Msg) {
+	_, cmd := d.m.Update(msg)
+	d.run(cmd)
+}
+
+func (d *driver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.run(c)
+		}
+	case tea.QuitMsg:
+		d.quit = true
+	default:
+		d.process(msg)
+	}
+}
+
+var special = map[string]tea.KeyType{"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "up": tea.KeyUp,
+	"down": tea.KeyDown, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp, "ctrl+s": tea.KeyCtrlS, "backspace": tea.KeyBackspace,
+	"ctrl+u": tea.KeyCtrlU, "end": tea.KeyEnd, "shift+tab": tea.KeyShiftTab}
+
+// keys presses keys: names of special keys, or single characters.
+func (d *driver) keys(keys ...string) *driver {
+	for _, k := range keys {
+		if t, ok := special[k]; ok {
+			d.process(tea.KeyMsg{Type: t})
+		} else {
+			d.process(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+		}
+	}
+	return d
+}
+
+// typ types text into the focused field.
+func (d *driver) typ(text string) *driver {
+	for _, r := range text {
+		d.process(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return d
+}
+
+// clear empties the focused field.
+func (d *driver) clear() *driver { return d.keys("ctrl+u") }
+
+func (d *driver) screen() string { return d.m.View() }
+
+// want fails unless the screen shows every text.
+func (d *driver) want(texts ...string) *driver {
+	d.t.Helper()
+	s := d.screen()
+	for _, text := range texts {
+		if !strings.Contains(s, text) {
+			d.t.Errorf("the screen lacks %q:\n%s", text, s)
+		}
+	}
+	return d
+}
+
+func (d *driver) wantNot(texts ...string) *driver {
+	d.t.Helper()
+	s := d.screen()
+	for _, text := range texts {
+		if strings.Contains(s, text) {
+			d.t.Errorf("the screen shows %q:\n%s", text, s)
+		}
+	}
+	return d
+}
+
+// checkSize fails unless the screen fits width×height exactly in lines.
+func (d *driver) checkSize(width, height int) {
+	d.t.Helper()
+	lines := strings.Split(d.screen(), "\n")
+	if len(lines) != height {
+		d.t.Errorf("%d lines on a %d-line terminal", len(lines), height)
+	}
+	for i, l := range lines {
+		if w := lipgloss.Width(l); w > width {
+			d.t.Errorf("line %d is %d wide on a %d-column terminal: %q", i, w, width, l)
+		}
+	}
+}
+
+func (w *world) importN(token string, n int, city func(i int) string) {
+	var in []realty.NewProperty
+	for i := 1; i <= n; i++ {
+		in = append(in, realty.NewProperty{Name: fmt.Sprintf("Property %03d", i), Type: "studio", City: city(i)})
+	}
+	if _, err := w.svcFor(token).ImportProperties(context.Background(), in); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func TestBrowseAndPage(t *testing.T) {
+	eachMode(t, func(t *testing.T, w *world) {
+		w.importN(w.alice, 250, func(int) string { return "Lyon" })
+		d := w.open("")
+		d.want("ID NAME", "Property 001", "Property 019", "100+ properties", "not logged in")
+		d.wantNot("Property 020")
+		d.checkSize(80, 24)
+		d.keys("pgdown", "pgdown", "pgdown", "pgdown", "pgdown") // 95 rows down: the next page is loaded ahead
+		d.want("Property 096", "200+ properties")
+		for range 10 {
+			d.keys("pgdown")
+		}
+		d.want("Property 250", "250 properties")
+		d.keys("g").want("Property 001")
+	})
+}
+
+func TestFilterByCityAndType(t *testing.T) {
+	eachMode(t, func(t *testing.T, w *world) {
+		w.importN(w.alice, 6, func(i int) string { return []string{"Paris", "Saint-Étienne", "Lyon"}[i%3] })
+		w.create(w.alice, "Maison du Pilat", "Saint-Étienne")
+		d := w.open("")
+		d.keys("/").want("Filter by city", "Saint-Étienne", "3", "Paris")
+		d.typ("saint et").want("Saint-Étienne")
+		d.wantNot("Paris")
+		d.keys("enter").want("City: Saint-Étienne · Type: any · 3 properties", "Maison du Pilat", "Property 001")
+		d.wantNot("Property 002") // Lyon
+		d.keys("t").want("Filter by type", "any type", "house")
+		d.keys("down", "down", "enter").want("City: Saint-Étienne · Type: house · 1 properties", "Maison du Pilat")
+		d.wantNot("Property 001")
+		d.keys("x").want("City: any · Type: any · 7 properties", "Property 002", "Filters cleared")
+		d.keys("/").typ("Marseille").keys("enter").want("No properties match")
+	})
+}
+
+func TestOpenProperty(t *testing.T) {
+	eachMode(t, func(t *testing.T, w *world) {
+		a := realty.Area(1250)
+		lvl := 1
+		w.create(w.alice, "Maison du Pilat", "Saint-Étienne", realty.NewRoom{Type: "bedroom", Name: "Master", Area: &a, Level: &lvl,
+			Features: []string{"balcony", "quiet"}}, realty.NewRoom{Type: "kitchen"})
+		d := w.open("")
+		d.keys("enter").want("Property 1", "Maison du Pilat", "Saint-Étienne", "Alice Martin", "2, 12.5 m² in all · version 1",
+			"bedroom", "Master", "12.5 m²", "balcony, quiet", "kitchen")
+		d.wantNot("edit") // not logged in: no edit keys offered
+		d.keys("e").want("Only the owner can change this property")
+		d.keys("esc").want("ID NAME", "Maison du Pilat")
+	})
+}
+
+func TestLogInCreateAndEdit(t *testing.T) {
+	eachMode(t, func(t *testing.T, w *world) {
+		d := w.open("")
+		d.keys("n").want("Log in first")
+		d.keys("L").want("Log in", "Email", "Password")
+		d.typ("alice@example.com").keys("tab").typ("wrong-password").keys("enter").want("Wrong email or password", "Log in")
+		d.clear().typ("password-Alice").keys("enter") // the password field keeps the focus
+		d.want("Logged in as Alice Martin", "Alice Martin")
+		d.wantNot("password-Alice")
+		if len(w.logins) != 1 || w.logins[0] != "alice@example.com" {
+			t.Errorf("logins through the backend = %v", w.logins)
+		}
+
+		// Create a property, then its room.
+		d.keys("n").want("New property")
+		d.typ("Loft Croix-Rousse").keys("tab").typ("castle").keys("tab").typ("Lyon").keys("ctrl+s")
+		d.want("Invalid: type must be one of", "New property") // the form stays open to fix it
+		d.keys("shift+tab").clear().typ("Loft").keys("ctrl+s")
+		d.want("Created property 1", "Property 1", "Loft Croix-Rousse", "Alice Martin (you)", "No rooms.", "a add room")
+		d.keys("a").want("New room")
+		d.typ("bedroom").keys("tab").typ("Master").keys("tab").typ("12,5").keys("ctrl+s").want("Invalid: area")
+		d.clear().typ("12.5").keys("tab").typ("3").keys("tab", "tab").typ("balcony, Quiet").keys("ctrl+s")
+		d.want("Added room", "bedroom", "Master", "12.5 m²", "balcony, quiet", "version 2")
+
+		// Edit the property and the room.
+		d.keys("e").want("Edit property 1 (version 2)")
+		d.clear().typ("Loft Croix-Rousse, top floor").keys("ctrl+s").want("Saved", "Loft Croix-Rousse, top floor", "version 3")
+		d.keys("enter").want("Edit room")
+		d.keys("tab", "tab").clear().keys("ctrl+s").want("Saved", "version 4")
+		d.wantNot("12.5 m²")
+		p, err := w.svcFor("").Property(context.Background(), 1)
+		if err != nil || p.Name != "Loft Croix-Rousse, top floor" || p.Rooms[0].Area != nil || p.Version != 4 {
+			t.Errorf("stored property = %+v, %v", p.PropertySummary, err)
+		}
+		// Remove the room, then delete the property, each with a confirmation.
+		d.keys("d").want("Remove room").keys("n").want("Cancelled", "Master")
+		d.keys("d", "y").want("Removed room", "No rooms.")
+		d.keys("D").want("Delete \"Loft Croix-Rousse, top floor\"").keys("y").want("Deleted property 1", "ID NAME", "0 properties")
+	})
+}
+
+func TestRefusedOnSomeoneElsesProperty(t *testing.T) {
+	eachMode(t, func(t *testing.T, w *world) {
+		w.create(w.bob, "Bob's house", "Brest")
+		d := w.open(w.alice)
+		d.keys("enter").want("Bob's house", "Bob Martin")
+		d.wantNot("e edit", "a add room", "(you)")
+		for _, k := range []string{"e", "a", "d", "D"} {
+			d.keys(k).want("Only the owner can change this property")
+		}
+		d.want("Property 1") // still the detail, no form
+	})
+}
+
+func TestVersionConflict(t *testing.T) {
+	eachMode(t, func(t *testing.T, w *world) {
+		p := w.create(w.alice, "Flat", "Paris")
+		d := w.open(w.alice)
+		d.keys("enter", "e").want("Edit property 1 (version 1)")
+		// Meanwhile, another session of Alice renames it.
+		other := "Renamed elsewhere"
+		if _, err := w.svcFor(w.alice).UpdateProperty(context.Background(), p.ID, realty.PropertyPatch{Name: &other}, 0); err != nil {
+			t.Fatal(err)
+		}
+		d.clear().typ("My edit").keys("ctrl+s")
+		d.want("someone changed this property", "Renamed elsewhere", "version 2")
+		got, _ := w.svcFor("").Property(context.Background(), p.ID)
+		if got.Name != other {
+			t.Errorf("the stale edit overwrote the other one: %q", got.Name)
+		}
+	})
+}
+
+func TestServerErrorAndRecovery(t *testing.T) {
+	eachMode(t, func(t *testing.T, w *world) {
+		w.create(w.alice, "Flat", "Paris")
+		d := w.open("")
+		w.down.Store(true)
+		d.keys("r").want("Unavailable (r to retry): cannot reach the realty server")
+		d.keys("enter") // nothing loaded: nothing to open, no crash
+		d.checkSize(80, 24)
+		w.down.Store(false)
+		d.keys("r").want("Flat", "1 properties")
+		d.wantNot("Unavailable")
+		d.keys("enter").want("Property 1")
+		w.down.Store(true)
+		d.keys("r").want("Unavailable", "Flat") // the property stays on screen
+		w.down.Store(false)
+		d.keys("r").wantNot("Unavailable")
+	})
+}
+
+func TestResize(t *testing.T) {
+	eachMode(t, func(t *testing.T, w *world) {
+		w.importN(w.alice, 60, func(int) string { return "Clermont-Ferrand" })
+		d := w.open("")
+		for _, size := range [][2]int{{120, 40}, {80, 24}, {60, 12}, {40, 8}, {200, 60}} {
+			d.process(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			d.checkSize(size[0], size[1])
+		}
+		d.want("OWNER", "Alice Martin") // wide enough for every column
+		d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
+		d.wantNot("OWNER")
+		d.keys("G").want("Property 060")
+		d.process(tea.WindowSizeMsg{Width: 80, Height: 10})
+		d.want("Property 060") // the selection stays on screen when it shrinks
+		d.keys("?").want("page up", "bottom")
+		d.keys("q")
+		if !d.quit {
+			t.Error("q did not quit")
+		}
+	})
+}

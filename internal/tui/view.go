@@ -1,0 +1,79 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// View draws the screen: a title, the current view, the status line and the
+// keys of the view, never more lines than the terminal has.
+func (m *Model) View() string {
+	var body string
+	var keys bindings
+	sub := m.filterLine()
+	switch m.view {
+	case viewList:
+		body, keys = m.listView(), m.listHelp()
+	case viewDetail:
+		body, keys = m.detailView(), m.detailHelp()
+		sub = "Property"
+		if p := m.detail.p; p != nil {
+			sub = "Property " + itoa(p.ID)
+		}
+	case viewForm:
+		body, keys = m.formView(), m.formHelp()
+	case viewCities:
+		body, keys = m.cityView(), m.pickerHelp()
+	case viewTypes:
+		body, keys = m.typeView(), m.pickerHelp()
+	case viewConfirm:
+		body = "\n" + boxStyle.Render(m.ask.question+"\n\n"+dimStyle.Render("y: yes   n/esc: no")) + "\n"
+		keys = simple(m.keys.Yes, m.keys.No)
+	}
+	who := "not logged in"
+	if m.me != nil {
+		who = m.me.FirstName + " " + m.me.LastName
+	}
+	title := titleStyle.Render("realty") + dimStyle.Render(" · "+m.b.Where+" · "+who)
+	lines := []string{truncateANSI(title, m.width), truncate(sub, m.width)}
+	var foot []string
+	if m.status != "" {
+		st := okStyle
+		if m.statusErr {
+			st = errorStyle
+		}
+		foot = append(foot, st.Render(truncate(m.status, m.width)))
+	} else {
+		foot = append(foot, "")
+	}
+	m.help.ShowAll = m.showHelp
+	foot = append(foot, strings.Split(m.help.View(keys), "\n")...)
+	avail := max(0, m.height-len(lines)-len(foot))
+	bodyLines := strings.Split(strings.TrimRight(body, "\n"), "\n")
+	if len(bodyLines) > avail {
+		bodyLines = bodyLines[:avail]
+	}
+	for len(bodyLines) < avail {
+		bodyLines = append(bodyLines, "")
+	}
+	for i, l := range bodyLines {
+		bodyLines[i] = truncateANSI(l, m.width)
+	}
+	all := append(append(lines, bodyLines...), foot...)
+	if len(all) > m.height {
+		all = all[:m.height]
+	}
+	return strings.Join(all, "\n")
+}
+
+// truncateANSI cuts a styled line to the terminal's width.
+func truncateANSI(s string, width int) string {
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	return lipgloss.NewStyle().MaxWidth(width).Render(s)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
