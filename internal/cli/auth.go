@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -47,15 +48,8 @@ file (mode 0600); the password is never stored. Without --email and
 			if err != nil {
 				return err
 			}
-			svc, err := f.ServiceFor(ctx, "")
+			s, err := f.loginAndStore(ctx, email, password)
 			if err != nil {
-				return err
-			}
-			s, err := svc.Login(ctx, realty.Credentials{Email: email, Password: password})
-			if err != nil {
-				return err
-			}
-			if err := f.saveCredential(ctx, credential{Token: s.Token, UserID: s.User.ID, Email: s.User.Email, ExpiresAt: s.ExpiresAt}); err != nil {
 				return err
 			}
 			key, _ := f.BackendKey(ctx)
@@ -74,6 +68,21 @@ file (mode 0600); the password is never stored. Without --email and
 	cmd.Flags().StringVar(&email, "email", "", "your email address")
 	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from the first line of standard input")
 	return cmd
+}
+
+// loginAndStore checks credentials and stores the token for this backend:
+// 'realty auth login' and the TUI's log-in both come here.
+func (f *Factory) loginAndStore(ctx context.Context, email, password string) (realty.Session, error) {
+	anon, err := f.ServiceFor(ctx, "")
+	if err != nil {
+		return realty.Session{}, err
+	}
+	s, err := anon.Login(ctx, realty.Credentials{Email: email, Password: password})
+	if err != nil {
+		return realty.Session{}, err
+	}
+	c := credential{Token: s.Token, UserID: s.User.ID, Email: s.User.Email, ExpiresAt: s.ExpiresAt}
+	return s, f.saveCredential(ctx, c)
 }
 
 // readPassword reads a password from stdin (--password-stdin) or a prompt.

@@ -89,7 +89,7 @@ commands behave the same in every mode.`,
 
 	root.AddGroup(&cobra.Group{ID: "data", Title: "Properties and people:"},
 		&cobra.Group{ID: "admin", Title: "Setup and tools:"})
-	for _, c := range []*cobra.Command{newAuthCmd(f), newUserCmd(f), newPropertyCmd(f), newRoomCmd(f), newCityCmd(f)} {
+	for _, c := range []*cobra.Command{newAuthCmd(f), newUserCmd(f), newPropertyCmd(f), newRoomCmd(f), newCityCmd(f), newTUICmd(f)} {
 		c.GroupID = "data"
 		root.AddCommand(c)
 	}
