@@ -88,11 +88,13 @@ func roomLabel(r realty.Room) string {
 
 func (m *Model) detailHelp() bindings {
 	k := m.keys
-	short := []key.Binding{k.Down, k.Reload, k.Back}
+	short := []key.Binding{k.Down, k.Reload, k.Back, k.Help}
+	full := [][]key.Binding{{k.Up, k.Down, k.Reload, k.Back, k.Help}}
 	if m.owns(m.detail.p) {
-		short = []key.Binding{k.Down, k.Edit, k.AddRoom, k.EditRoom, k.DelRoom, k.Del, k.Reload, k.Back}
+		short = []key.Binding{k.Edit, k.AddRoom, k.EditRoom, k.DelRoom, k.Del, k.Back, k.Help}
+		full = append(full, []key.Binding{k.Edit, k.AddRoom, k.EditRoom, k.DelRoom, k.Del})
 	}
-	return bindings{short: append(short, k.Help), full: [][]key.Binding{short, {k.Help, k.Quit}}}
+	return bindings{short: short, full: full}
 }
 
 func optArea(a *realty.Area) string {

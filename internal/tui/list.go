@@ -151,7 +151,7 @@ func (m *Model) listHelp() bindings {
 	} else {
 		short = append(short, k.Login)
 	}
-	short = append(short, k.Reload, k.Help, k.Quit)
+	short = append(short, k.Help, k.Quit)
 	return bindings{short: short, full: [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.City, k.Type, k.Clear, k.Reload},

@@ -291,7 +291,7 @@ func TestLogInCreateAndEdit(t *testing.T) {
 		d.typ("Loft Croix-Rousse").keys("tab").typ("castle").keys("tab").typ("Lyon").keys("ctrl+s")
 		d.want("Invalid: type must be one of", "New property") // the form stays open to fix it
 		d.keys("shift+tab").clear().typ("Loft").keys("ctrl+s")
-		d.want("Created property 1", "Property 1", "Loft Croix-Rousse", "Alice Martin (you)", "No rooms.", "a add room")
+		d.want("Created property 1", "Property 1", "Loft Croix-Rousse", "Alice Martin (you)", "No rooms.", "a add room", "? help")
 		d.keys("a").want("New room")
 		d.typ("bedroom").keys("tab").typ("Master").keys("tab").typ("12,5").keys("ctrl+s").want("Invalid: area")
 		d.clear().typ("12.5").keys("tab").typ("3").keys("tab", "tab").typ("balcony, Quiet").keys("ctrl+s")
