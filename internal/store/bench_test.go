@@ -57,3 +57,20 @@ func seed(b *testing.B, st *store.Store, n, cities int) {
 		}
 	}
 }
+
+// BenchmarkCities measures the city list with counts (GET /v1/cities, the
+// TUI's city picker) over 20 000 properties in 40 cities.
+func BenchmarkCities(b *testing.B) {
+	for _, dialect := range testdb.Dialects {
+		b.Run(dialect, func(b *testing.B) {
+			st := testdb.Open(b, dialect)
+			seed(b, st, 20000, 40)
+			for b.Loop() {
+				cities, err := st.Cities(ctx)
+				if err != nil || len(cities) != 40 {
+					b.Fatalf("%d cities, %v", len(cities), err)
+				}
+			}
+		})
+	}
+}
