@@ -197,7 +197,9 @@ func (m *Model) createProperty(v []string) tea.Cmd {
 	svc := m.svc
 	in := realty.NewProperty{Name: v[0], Type: realty.PropertyType(enumValue(v[1])), City: v[2], Description: v[3]}
 	return func() tea.Msg {
-		p, err := svc.CreateProperty(m.ctx, in)
+		ctx, cancel := m.deadline()
+		defer cancel()
+		p, err := svc.CreateProperty(ctx, in)
 		if err != nil {
 			return writeMsg{err: err}
 		}
@@ -224,7 +226,9 @@ func (m *Model) updateProperty(p realty.Property) func([]string) tea.Cmd {
 		}
 		svc := m.svc
 		return func() tea.Msg {
-			_, err := svc.UpdateProperty(m.ctx, p.ID, patch, p.Version)
+			ctx, cancel := m.deadline()
+			defer cancel()
+			_, err := svc.UpdateProperty(ctx, p.ID, patch, p.Version)
 			return writeMsg{status: "Saved", err: err, reload: p.ID, refresh: err == nil}
 		}
 	}
@@ -233,7 +237,9 @@ func (m *Model) updateProperty(p realty.Property) func([]string) tea.Cmd {
 func (m *Model) deleteProperty(id, version int64) tea.Cmd {
 	svc := m.svc
 	return func() tea.Msg {
-		err := svc.DeleteProperty(m.ctx, id, version)
+		ctx, cancel := m.deadline()
+		defer cancel()
+		err := svc.DeleteProperty(ctx, id, version)
 		msg := writeMsg{status: fmt.Sprintf("Deleted property %d", id), err: err, refresh: true}
 		if err != nil {
 			msg.reload = id
@@ -316,7 +322,9 @@ func (m *Model) addRoom(p realty.Property) func([]string) tea.Cmd {
 		in := realty.NewRoom{Type: realty.RoomType(enumValue(v[0])), Name: v[1], Area: area, Level: level, Description: v[4], Features: features}
 		svc := m.svc
 		return func() tea.Msg {
-			r, err := svc.AddRoom(m.ctx, p.ID, in, p.Version)
+			ctx, cancel := m.deadline()
+			defer cancel()
+			r, err := svc.AddRoom(ctx, p.ID, in, p.Version)
 			return writeMsg{status: fmt.Sprintf("Added room %d", r.ID), err: err, reload: p.ID, refresh: err == nil}
 		}
 	}
@@ -358,7 +366,9 @@ func (m *Model) updateRoom(p realty.Property, r realty.Room) func([]string) tea.
 		}
 		svc := m.svc
 		return func() tea.Msg {
-			_, err := svc.UpdateRoom(m.ctx, p.ID, r.ID, patch, p.Version)
+			ctx, cancel := m.deadline()
+			defer cancel()
+			_, err := svc.UpdateRoom(ctx, p.ID, r.ID, patch, p.Version)
 			return writeMsg{status: "Saved", err: err, reload: p.ID, refresh: err == nil}
 		}
 	}
@@ -367,7 +377,9 @@ func (m *Model) updateRoom(p realty.Property, r realty.Room) func([]string) tea.
 func (m *Model) removeRoom(propertyID, roomID, version int64) tea.Cmd {
 	svc := m.svc
 	return func() tea.Msg {
-		err := svc.RemoveRoom(m.ctx, propertyID, roomID, version)
+		ctx, cancel := m.deadline()
+		defer cancel()
+		err := svc.RemoveRoom(ctx, propertyID, roomID, version)
 		return writeMsg{status: fmt.Sprintf("Removed room %d", roomID), err: err, reload: propertyID, refresh: err == nil}
 	}
 }
@@ -384,11 +396,13 @@ func (m *Model) openLogin() {
 	f.submit = func(v []string) tea.Cmd {
 		login := m.b.Login
 		return func() tea.Msg {
-			svc, err := login(m.ctx, v[0], v[1])
+			ctx, cancel := m.deadline()
+			defer cancel()
+			svc, err := login(ctx, v[0], v[1])
 			if err != nil {
 				return loginMsg{err: err}
 			}
-			me, err := svc.Me(m.ctx)
+			me, err := svc.Me(ctx)
 			return loginMsg{svc: svc, me: me, err: err}
 		}
 	}

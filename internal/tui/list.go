@@ -53,7 +53,9 @@ func (m *Model) loadPage(cursor string) tea.Cmd {
 	svc, gen := m.svc, m.list.gen
 	f := realty.PropertyFilter{City: m.list.city, Type: m.list.typ, Limit: pageSize, Cursor: cursor}
 	return func() tea.Msg {
-		p, err := svc.Properties(m.ctx, f)
+		ctx, cancel := m.deadline()
+		defer cancel()
+		p, err := svc.Properties(ctx, f)
 		return pageMsg{gen: gen, page: p, err: err}
 	}
 }

@@ -26,7 +26,9 @@ func (m *Model) openCities() tea.Cmd {
 	m.back, m.view = m.view, viewCities
 	svc := m.svc
 	return func() tea.Msg {
-		c, err := svc.Cities(m.ctx)
+		ctx, cancel := m.deadline()
+		defer cancel()
+		c, err := svc.Cities(ctx)
 		return citiesMsg{cities: c, err: err}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,6 +26,9 @@ type Backend struct {
 	Login func(ctx context.Context, email, password string) (realty.Service, error)
 	// Where names the backend (database or server) in the title.
 	Where string
+	// Timeout bounds each call to the backend (default 15s): a server that
+	// does not answer becomes an error in the status line.
+	Timeout time.Duration
 }
 
 // Run shows the TUI until the user quits or ctx is done.
@@ -47,6 +51,16 @@ const (
 	viewTypes
 	viewConfirm
 )
+
+// defaultTimeout bounds each call to the backend unless Backend.Timeout is set.
+const defaultTimeout = 15 * time.Second
+
+func (m *Model) deadline() (context.Context, context.CancelFunc) {
+	if m.b.Timeout > 0 {
+		return context.WithTimeout(m.ctx, m.b.Timeout)
+	}
+	return context.WithTimeout(m.ctx, defaultTimeout)
+}
 
 // pageSize is how many properties a page load brings: enough to fill a tall
 // terminal, small enough to come back at once.
@@ -120,7 +134,9 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) loadMe() tea.Cmd {
 	svc := m.svc
 	return func() tea.Msg {
-		u, err := svc.Me(m.ctx)
+		ctx, cancel := m.deadline()
+		defer cancel()
+		u, err := svc.Me(ctx)
 		if err != nil {
 			return meMsg{} // not logged in (or token expired): browse only
 		}
@@ -131,7 +147,9 @@ func (m *Model) loadMe() tea.Cmd {
 func (m *Model) loadProperty(id int64) tea.Cmd {
 	svc := m.svc
 	return func() tea.Msg {
-		p, err := svc.Property(m.ctx, id)
+		ctx, cancel := m.deadline()
+		defer cancel()
+		p, err := svc.Property(ctx, id)
 		return propertyMsg{p: p, err: err}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -385,4 +386,25 @@ func TestResize(t *testing.T) {
 			t.Error("q did not quit")
 		}
 	})
+}
+
+// hung never answers before its caller gives up.
+type hung struct{ realty.Service }
+
+func (hung) Properties(ctx context.Context, _ realty.PropertyFilter) (realty.Page[realty.PropertySummary], error) {
+	<-ctx.Done()
+	return realty.Page[realty.PropertySummary]{}, ctx.Err()
+}
+
+func (hung) Me(ctx context.Context) (realty.User, error) {
+	<-ctx.Done()
+	return realty.User{}, ctx.Err()
+}
+
+func TestTimeoutIsAnErrorNotAHang(t *testing.T) {
+	d := &driver{t: t, m: tui.New(context.Background(), tui.Backend{Service: hung{}, Where: "test", Timeout: 20 * time.Millisecond})}
+	d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.run(d.m.Init())
+	d.want("Unavailable (r to retry): context deadline exceeded")
+	d.checkSize(80, 24)
 }
