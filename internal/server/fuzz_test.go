@@ -15,7 +15,7 @@ import (
 var fuzzRoutes = []struct{ method, path string }{
 	{"POST", "/v1/properties"}, {"PATCH", "/v1/properties/1"}, {"POST", "/v1/properties/1/rooms"},
 	{"PATCH", "/v1/properties/1/rooms/1"}, {"PATCH", "/v1/users/me"}, {"PUT", "/v1/users/me/password"},
-	{"POST", "/v1/users"}, {"POST", "/v1/auth/tokens"}, {"GET", "/v1/properties"},
+	{"POST", "/v1/users"}, {"POST", "/v1/auth/tokens"}, {"GET", "/v1/properties"}, {"POST", "/v1/properties/batch"},
 }
 
 // FuzzRequestDecoders sends arbitrary bodies, content types and queries to
