@@ -129,43 +129,27 @@ func Up(ctx context.Context, db *sql.DB, dialect string) ([]Migration, error) {
 	return upSQLite(ctx, conn, all)
 }
 
-func upSQLite(ctx context.Context, conn *sql.Conn, all []Migration) (done []Migration, err error) {
+// upSQLite applies the migrations in one immediate transaction: it holds
+// SQLite's write lock from its start, and its DDL rolls back on failure.
+func upSQLite(ctx context.Context, conn *sql.Conn, all []Migration) ([]Migration, error) {
 	tx, err := conn.BeginTx(ctx, nil) // immediate: takes the write lock now
 	if err != nil {
 		return nil, fmt.Errorf("migrations: lock: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if _, err = tx.ExecContext(ctx, createTable); err != nil {
-		return nil, err
-	}
-	applied, err := appliedVersions(ctx, tx)
+	done, err := applyPending(ctx, tx, all)
 	if err != nil {
+		_ = tx.Rollback()
 		return nil, err
-	}
-	for _, m := range all {
-		if _, ok := applied[m.Version]; ok {
-			continue
-		}
-		for _, stmt := range m.Statements() {
-			if _, err = tx.ExecContext(ctx, stmt); err != nil {
-				return nil, fmt.Errorf("migrations: %04d_%s: %w", m.Version, m.Name, err)
-			}
-		}
-		if err = record(ctx, tx, m); err != nil {
-			return nil, err
-		}
-		done = append(done, m)
 	}
 	return done, tx.Commit()
 }
 
 const mysqlLock = "realty_schema_migrations"
 
-func upMySQL(ctx context.Context, conn *sql.Conn, all []Migration) (done []Migration, err error) {
+// upMySQL applies the migrations holding a named lock; MySQL DDL commits by
+// itself, so each statement is re-runnable and each migration is recorded
+// as soon as it is applied.
+func upMySQL(ctx context.Context, conn *sql.Conn, all []Migration) ([]Migration, error) {
 	var got sql.NullInt64
 	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 60)", mysqlLock).Scan(&got); err != nil {
 		return nil, fmt.Errorf("migrations: lock: %w", err)
@@ -177,10 +161,16 @@ func upMySQL(ctx context.Context, conn *sql.Conn, all []Migration) (done []Migra
 		// A fresh context: the lock must go even when ctx is done.
 		_, _ = conn.ExecContext(context.Background(), "SELECT RELEASE_LOCK(?)", mysqlLock)
 	}()
-	if _, err := conn.ExecContext(ctx, createTable); err != nil {
+	return applyPending(ctx, conn, all)
+}
+
+// applyPending runs, in order, every migration that schema_migrations does
+// not list yet, and records each one.
+func applyPending(ctx context.Context, q querier, all []Migration) (done []Migration, err error) {
+	if _, err := q.ExecContext(ctx, createTable); err != nil {
 		return nil, err
 	}
-	applied, err := appliedVersions(ctx, conn)
+	applied, err := appliedVersions(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -189,11 +179,11 @@ func upMySQL(ctx context.Context, conn *sql.Conn, all []Migration) (done []Migra
 			continue
 		}
 		for _, stmt := range m.Statements() {
-			if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			if _, err := q.ExecContext(ctx, stmt); err != nil {
 				return done, fmt.Errorf("migrations: %04d_%s: %w", m.Version, m.Name, err)
 			}
 		}
-		if err := record(ctx, conn, m); err != nil {
+		if err := record(ctx, q, m); err != nil {
 			return done, err
 		}
 		done = append(done, m)
