@@ -27,26 +27,15 @@ type Factory struct {
 	be backend
 }
 
-// backend makes Service values for tokens: the local service on a database,
-// or the HTTP client of a server.
+// backend makes Service values for tokens: the local service on a database
+// (*service.Core), or the HTTP client of a server.
 type backend interface {
 	For(token string) realty.Service
-	// Key names the backend in the credentials file and in messages.
-	Key() string
 }
-
-type localBackend struct {
-	core *service.Core
-	key  string
-}
-
-func (b localBackend) For(token string) realty.Service { return b.core.For(token) }
-func (b localBackend) Key() string                     { return b.key }
 
 type remoteBackend struct{ c *client.Client }
 
 func (b remoteBackend) For(token string) realty.Service { return b.c.WithToken(token) }
-func (b remoteBackend) Key() string                     { return b.c.BaseURL() }
 
 // serverURL is --server, else REALTY_SERVER; empty means local mode.
 func (f *Factory) serverURL() string {
@@ -138,7 +127,7 @@ func (f *Factory) backend(ctx context.Context) (backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.be = localBackend{core: core, key: st.String()}
+	f.be = core
 	return f.be, nil
 }
 
