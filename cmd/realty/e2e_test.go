@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -275,4 +276,34 @@ func TestTwoServersNeverLoseAnUpdate(t *testing.T) {
 			total, final.Description, final.Version, total, 1+total)
 	}
 	t.Logf("%d increments through two servers, %d refused with 412 and retried", total, conflicts.Load())
+}
+
+// TestServeWithoutMigrating: with --migrate=false on a new database the
+// server starts but is not ready; once 'realty migrate up' has run, it is,
+// without a restart.
+func TestServeWithoutMigrating(t *testing.T) {
+	db := dbFor(t, "sqlite")
+	srv, err := startServer(db, "--migrate=false")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.stop()
+	ready := func() int {
+		resp, err := http.Get(srv.url + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := ready(); got != http.StatusServiceUnavailable {
+		t.Errorf("readyz before migrating: %d, want 503", got)
+	}
+	out, err := exec.Command(filepath.Join(binDir, "realty"), "migrate", "up", "--db", db).CombinedOutput()
+	if err != nil {
+		t.Fatalf("migrate up: %v\n%s", err, out)
+	}
+	if got := ready(); got != http.StatusOK {
+		t.Errorf("readyz after migrating: %d, want 200", got)
+	}
 }
