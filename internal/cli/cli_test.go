@@ -325,3 +325,17 @@ func TestOneLoginPerBackendAndREALTY_TOKEN(t *testing.T) {
 		t.Errorf("forged REALTY_TOKEN: exit %d", r.code)
 	}
 }
+
+// TestUnreachableServerExitsOne: an error that is none of the typed ones
+// (here: no server) exits 1, with a hint.
+func TestUnreachableServerExitsOne(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	r := h.run("", false, "property", "list", "--server", "http://127.0.0.1:1")
+	if r.code != cli.ExitError || !strings.Contains(r.err, "cannot reach the realty server") || !strings.Contains(r.err, "check --server") {
+		t.Errorf("exit %d, %q", r.code, r.err)
+	}
+	r = h.run("", false, "property", "list", "--server", "localhost:8080")
+	if r.code != cli.ExitUsage {
+		t.Errorf("a server URL without scheme: exit %d, %q", r.code, r.err)
+	}
+}
