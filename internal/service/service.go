@@ -64,13 +64,6 @@ func (c *Core) dummyHash() string {
 // stops working at once.
 func (c *Core) For(token string) realty.Service { return &session{c: c, token: token} }
 
-// Authenticate returns the user a token belongs to (ErrUnauthenticated if the
-// token is unknown, revoked or expired).
-func (c *Core) Authenticate(ctx context.Context, token string) (realty.User, error) {
-	u, err := c.For(token).(*session).user(ctx)
-	return u.User(), err
-}
-
 // Ready fails when the database cannot be reached or its schema is not the
 // one this binary expects (for readiness probes).
 func (c *Core) Ready(ctx context.Context) error {

@@ -99,15 +99,3 @@ func TestRevokedTokenStopsAtOnce(t *testing.T) {
 		t.Errorf("revoked token still works: %v", err)
 	}
 }
-
-func TestAuthenticate(t *testing.T) {
-	core := newCore(t, testdb.Open(t, "sqlite"))
-	s := register(t, core, "alice@example.com")
-	u, err := core.Authenticate(context.Background(), s.Token)
-	if err != nil || u.Email != "alice@example.com" {
-		t.Errorf("Authenticate = %+v, %v", u, err)
-	}
-	if _, err := core.Authenticate(context.Background(), ""); !errors.Is(err, realty.ErrUnauthenticated) {
-		t.Errorf("Authenticate(\"\") = %v", err)
-	}
-}
