@@ -55,9 +55,6 @@ func digits(s string) bool {
 // AreaFromFloat rounds a float number of square metres to the hundredth.
 func AreaFromFloat(f float64) Area { return Area(math.Round(f * 100)) }
 
-// Float returns the area in square metres.
-func (a Area) Float() float64 { return float64(a) / 100 }
-
 // String formats the area in square metres without trailing zeros ("12.5").
 func (a Area) String() string {
 	s := strconv.FormatInt(int64(a)/100, 10)
