@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/realtyhq/realty/internal/store"
 	"github.com/realtyhq/realty/pkg/realty"
@@ -19,18 +20,25 @@ func (s *session) CreateProperty(ctx context.Context, in realty.NewProperty) (re
 	}
 	var out realty.Property
 	err = s.c.st.InTx(ctx, func(tx *store.Tx) error {
-		id, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: u.ID, Name: in.Name, Description: in.Description,
-			Type: in.Type, City: in.City, CityKey: realty.CityKey(in.City), At: s.c.clock()})
+		id, err := insertProperty(ctx, tx, u.ID, in, s.c.clock())
 		if err != nil {
-			return err
-		}
-		if _, err := tx.InsertRooms(ctx, id, in.Rooms); err != nil {
 			return err
 		}
 		out, err = tx.Property(ctx, id)
 		return err
 	})
 	return out, err
+}
+
+// insertProperty writes a normalized, validated property and its rooms.
+func insertProperty(ctx context.Context, tx *store.Tx, owner int64, p realty.NewProperty, at time.Time) (int64, error) {
+	id, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: p.Name, Description: p.Description,
+		Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: at})
+	if err != nil {
+		return 0, err
+	}
+	_, err = tx.InsertRooms(ctx, id, p.Rooms)
+	return id, err
 }
 
 func (s *session) ImportProperties(ctx context.Context, in []realty.NewProperty) ([]int64, error) {
@@ -46,15 +54,10 @@ func (s *session) ImportProperties(ctx context.Context, in []realty.NewProperty)
 	now := s.c.clock()
 	err = s.c.st.InTx(ctx, func(tx *store.Tx) error {
 		for i, p := range in {
-			id, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: u.ID, Name: p.Name, Description: p.Description,
-				Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: now})
-			if err != nil {
+			var err error
+			if ids[i], err = insertProperty(ctx, tx, u.ID, p, now); err != nil {
 				return err
 			}
-			if _, err := tx.InsertRooms(ctx, id, p.Rooms); err != nil {
-				return err
-			}
-			ids[i] = id
 		}
 		return nil
 	})
