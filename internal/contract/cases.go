@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +94,16 @@ func testRegisterValidation(t *testing.T, e *env) {
 	if err != nil {
 		t.Errorf("register after rejected attempts: %v", err)
 	}
+
+	// "é" precomposed (NFC) and decomposed (NFD) is one address, one account;
+	// and the account logs in with either spelling.
+	_, err = e.anon().Register(e.ctx, realty.NewUser{Email: "ren\u00e9@example.com", Password: "long enough", FirstName: "René", LastName: "B"})
+	if err != nil {
+		t.Fatalf("register NFC email: %v", err)
+	}
+	_, err = e.anon().Register(e.ctx, realty.NewUser{Email: "RENE\u0301@example.com", Password: "long enough", FirstName: "René", LastName: "C"})
+	wantErr(t, "register the NFD spelling of a taken email", err, realty.ErrConflict)
+	must[realty.Session](t, "log in with the NFD spelling")(e.anon().Login(e.ctx, realty.Credentials{Email: "rene\u0301@example.com", Password: "long enough"}))
 }
 
 func testProfile(t *testing.T, e *env) {
@@ -230,10 +241,30 @@ func testPropertyValidation(t *testing.T, e *env) {
 	wantInvalid(t, "101 rooms", err, "rooms")
 	_, err = alice.svc.CreateProperty(e.ctx, realty.NewProperty{Name: "Control\x07", Type: "house", City: "Lyon"})
 	wantInvalid(t, "control character in name", err, "name")
+	invisible := realty.NewProperty{Name: "Villa\u200b", Description: "Quiet \u202egnipoons", Type: "house", City: "Ly\u200bon",
+		Rooms: []realty.NewRoom{{Type: "bedroom", Name: "\u2066Bed", Features: []string{"sea\ufeffview"}}}}
+	_, err = alice.svc.CreateProperty(e.ctx, invisible)
+	wantInvalid(t, "invisible characters", err, "name", "description", "city", "rooms[0].name", "rooms[0].features[0]")
+	// Cities whose key is empty or longer than its column: the database
+	// would refuse them with a CHECK or data-too-long error.
+	badCities := []string{"-", "...", "'", "\u0301", strings.Repeat("\ufdfa", 6), strings.Repeat("\u338f", 60)}
+	for _, city := range badCities {
+		_, err = alice.svc.CreateProperty(e.ctx, sampleProperty("Bad city", city))
+		wantInvalid(t, fmt.Sprintf("create in city %q", city), err, "city")
+	}
 
 	page := must[realty.Page[realty.PropertySummary]](t, "list")(e.anon().Properties(e.ctx, realty.PropertyFilter{}))
 	if len(page.Items) != 0 {
 		t.Errorf("refused creations stored %d properties", len(page.Items))
+	}
+
+	p := e.create(alice, "Good city", "Lyon")
+	for _, city := range badCities {
+		_, err = alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{City: &city}, 0)
+		wantInvalid(t, fmt.Sprintf("move to city %q", city), err, "city")
+	}
+	if got := e.get(p.ID); got.City != "Lyon" || got.Version != p.Version {
+		t.Errorf("refused patches changed the property: city %q, version %d", got.City, got.Version)
 	}
 }
 

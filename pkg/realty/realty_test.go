@@ -145,3 +145,26 @@ func TestValidationErrorMessage(t *testing.T) {
 		t.Errorf("message = %v", err)
 	}
 }
+
+func TestCityValidation(t *testing.T) {
+	bad := []string{"-", "...", "'", "\u0301", strings.Repeat("\ufdfa", 6), strings.Repeat("\u338f", 60), "Ly\u200bon", "\u202eLyon"}
+	for _, city := range bad {
+		in := realty.NewProperty{Name: "House", Type: "house", City: city}.Normalized()
+		var ve *realty.ValidationError
+		if err := in.Validate(); !errors.As(err, &ve) || !ve.Has("city") {
+			t.Errorf("city %q: got %v, want a validation error on city", city, err)
+		}
+	}
+	for _, city := range []string{"Lyon", "Saint-Étienne", "L'Haÿ-les-Roses", "Y", strings.Repeat("é", 100)} {
+		in := realty.NewProperty{Name: "House", Type: "house", City: city}.Normalized()
+		if err := in.Validate(); err != nil {
+			t.Errorf("city %q: %v", city, err)
+		}
+	}
+}
+
+func TestNormalizeEmailNFC(t *testing.T) {
+	if a, b := realty.NormalizeEmail(" Ren\u00e9@Example.com"), realty.NormalizeEmail("RENE\u0301@example.COM "); a != b {
+		t.Errorf("NFC and NFD spellings normalize to %q and %q", a, b)
+	}
+}

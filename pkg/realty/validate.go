@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Limits of user input (OWASP API4: bound everything; sizes follow RESO).
@@ -130,7 +132,7 @@ func (in NewProperty) Validate() error {
 	checkText(&p, "name", in.Name, 1, MaxPropertyName)
 	checkDescription(&p, "description", in.Description, MaxDescription)
 	checkPropertyType(&p, "type", in.Type)
-	checkText(&p, "city", in.City, 1, MaxCity)
+	checkCity(&p, "city", in.City)
 	if len(in.Rooms) > MaxRooms {
 		p.add("rooms", "must have at most %d rooms", MaxRooms)
 	}
@@ -191,7 +193,7 @@ func (in PropertyPatch) Validate() error {
 		checkPropertyType(&p, "type", *in.Type)
 	}
 	if in.City != nil {
-		checkText(&p, "city", *in.City, 1, MaxCity)
+		checkCity(&p, "city", *in.City)
 	}
 	return p.err()
 }
@@ -272,8 +274,9 @@ func (f PropertyFilter) Validate() (PropertyFilter, error) {
 	return f, p.err()
 }
 
-// NormalizeEmail trims and lower-cases an email address.
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NormalizeEmail trims, lower-cases and NFC-normalizes an email address, so
+// that "é" typed precomposed or decomposed names the same account.
+func NormalizeEmail(s string) string { return norm.NFC.String(strings.ToLower(strings.TrimSpace(s))) }
 
 // NormalizeFeatures trims, lower-cases, de-duplicates and sorts features
 // (the order in which they are stored and returned); empty ones are dropped.
@@ -331,6 +334,30 @@ func checkText(p *problems, field, s string, minLen, maxLen int) {
 		p.add(field, "must be at most %d characters", maxLen)
 	case strings.IndexFunc(s, unicode.IsControl) >= 0:
 		p.add(field, "must not contain control characters")
+	case strings.IndexFunc(s, invisible) >= 0:
+		p.add(field, "must not contain invisible formatting characters (such as U+200B or U+202E)")
+	}
+}
+
+// invisible reports format characters (Unicode category Cf: zero-width
+// spaces, bidirectional overrides...): they change how text displays, not
+// what it says, and make two different values look alike in a table.
+func invisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
+
+// checkCity checks a normalized city and the key that filters compare: the
+// key must keep a letter or digit ("-" or "..." names no city) and fit its
+// column (NFKD can make a character several: U+FDFA becomes 18).
+func checkCity(p *problems, field, city string) {
+	before := len(p.fields)
+	checkText(p, field, city, 1, MaxCity)
+	if len(p.fields) > before {
+		return
+	}
+	switch key := CityKey(city); {
+	case key == "":
+		p.add(field, "must contain at least one letter or digit")
+	case utf8.RuneCountInString(key) > MaxCity:
+		p.add(field, "is too long once accents and ligatures are spelled out (at most %d characters)", MaxCity)
 	}
 }
 
@@ -343,6 +370,8 @@ func checkDescription(p *problems, field, s string, maxLen int) {
 		p.add(field, "must be at most %d characters", maxLen)
 	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }) >= 0:
 		p.add(field, "must not contain control characters other than new lines and tabs")
+	case strings.IndexFunc(s, invisible) >= 0:
+		p.add(field, "must not contain invisible formatting characters (such as U+200B or U+202E)")
 	}
 }
 
