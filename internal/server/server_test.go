@@ -457,3 +457,42 @@ func TestCORS(t *testing.T) {
 		t.Errorf("CORS without configuration: %v", r.header)
 	}
 }
+
+// TestStrictJSON pins how bodies that encoding/json would bend are refused:
+// 400 for what is not the JSON a client meant to send, 422 naming every
+// member of the wrong type; nothing is stored either way.
+func TestStrictJSON(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{})
+	alice, _ := a.user("Alice")
+	for name, body := range map[string]string{
+		"invalid UTF-8":        "{\"name\": \"Loft \xff\", \"type\": \"loft\", \"city\": \"Lyon\"}",
+		"lone high surrogate":  `{"name": "Loft \ud800", "type": "loft", "city": "Lyon"}`,
+		"lone low surrogate":   `{"name": "Loft \udc00x", "type": "loft", "city": "Lyon"}`,
+		"duplicate member":     `{"name": "Loft", "name": "Other", "type": "loft", "city": "Lyon"}`,
+		"duplicate in a room":  `{"name": "Loft", "type": "loft", "city": "Lyon", "rooms": [{"type": "bedroom", "type": "kitchen"}]}`,
+		"other-case member":    `{"NAME": "Loft", "type": "loft", "city": "Lyon"}`,
+		"other-case in a room": `{"name": "Loft", "type": "loft", "city": "Lyon", "rooms": [{"Type": "bedroom"}]}`,
+	} {
+		wantProblem(t, "400 "+name, a.do("POST", "/v1/properties", alice, body), 400, "validation_failed")
+	}
+	r := a.do("POST", "/v1/properties", alice, `{"name": 1, "type": "loft", "city": ["Lyon"],
+		"rooms": [{"type": "bedroom", "area": "big"}, {"type": 3, "level": 1.5, "features": [1]}]}`)
+	wantProblem(t, "422 type errors", r, 422, "validation_failed")
+	if got := fieldNames(r); got != "name,city,rooms[0].area,rooms[1].type,rooms[1].level,rooms[1].features[0]" {
+		t.Errorf("422 type errors name %s", got)
+	}
+	r = a.do("POST", "/v1/properties", alice, `{"name": "Loft", "type": "loft", "city": "Lyon", "rooms": [{"type": "bedroom", "owner": 2}]}`)
+	if got := fieldNames(r); r.status != 422 || got != "rooms[0].owner" {
+		t.Errorf("unknown member in a room: %d, errors on %s", r.status, got)
+	}
+	// A surrogate pair is a valid character, and the spelling of an ordinary one too.
+	r = a.do("POST", "/v1/properties", alice, `{"name": "Loft \ud83c\udfe0 \u00e9", "type": "loft", "city": "Lyon"}`)
+	var p realty.Property
+	if r.json(&p); r.status != 201 || p.Name != "Loft 🏠 é" {
+		t.Errorf("escaped pair: %d %s", r.status, r.body)
+	}
+	var page realty.Page[realty.PropertySummary]
+	if a.do("GET", "/v1/properties", "", nil).json(&page); len(page.Items) != 1 {
+		t.Errorf("refused bodies stored properties: %d listed", len(page.Items))
+	}
+}

@@ -2,39 +2,285 @@ package realty
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"reflect"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrMalformed marks input that is not a JSON document of the expected
 // shape at all (as opposed to well-formed input with invalid values).
 var ErrMalformed = errors.New("malformed input")
 
-// DecodeJSON decodes one JSON object into v strictly: unknown members
-// (including read-only ones such as id, owner or version: OWASP API3, mass
-// assignment) and trailing data are refused. The error is a *ValidationError
-// naming the member; for a document that is not JSON, or not one object, it
-// also wraps ErrMalformed.
+// DecodeJSON decodes one JSON object into v strictly, so that what reaches
+// the service is exactly what the client sent:
+//
+//   - not JSON, not one object, invalid UTF-8 (including lone surrogates
+//     escaped as \uD800), a member given twice, or a member spelled in another
+//     case than its name ("NAME" for "name", which encoding/json would
+//     silently accept): a ValidationError that also wraps ErrMalformed;
+//   - unknown members (including read-only ones such as id, owner or version:
+//     OWASP API3, mass assignment) and members of the wrong JSON type: a
+//     ValidationError naming every such member by its exact path
+//     (rooms[0].area), not only the first.
 func DecodeJSON(data []byte, v any) error {
 	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
+	switch {
+	case len(trimmed) == 0:
 		return malformed("body", "is empty: a JSON object is expected")
-	}
-	if trimmed[0] != '{' {
+	case !utf8.Valid(trimmed):
+		return malformed("body", "is not valid UTF-8")
+	case trimmed[0] != '{':
 		return malformed("body", "must be a JSON object")
+	}
+	if err := checkSyntax(trimmed); err != nil {
+		return err
+	}
+	var w walker
+	w.value(trimmed, reflect.TypeOf(v), "")
+	if len(w.malformed.fields) > 0 {
+		return malformedError{&ValidationError{Fields: w.malformed.fields}}
+	}
+	if err := w.invalid.err(); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return decodeProblem(err)
+		return decodeProblem(err) // the walk saw everything it knows of; this is a safety net
+	}
+	return nil
+}
+
+// checkSyntax refuses what is not one JSON value, and lone UTF-16 surrogates
+// in string escapes, which encoding/json would turn into U+FFFD silently.
+func checkSyntax(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return malformed("body", fmt.Sprintf("is not valid JSON (at byte %d: %v)", syn.Offset, syn))
+		}
+		return malformed("body", "is cut short")
 	}
 	if dec.More() {
 		return malformed("body", "has data after the JSON object")
 	}
+	if at := loneSurrogate(b); at >= 0 {
+		return malformed("body", fmt.Sprintf("is not valid UTF-8 (a lone surrogate escape at byte %d)", at))
+	}
 	return nil
+}
+
+// loneSurrogate returns the offset of a \uD800–\uDFFF escape that is not
+// half of a surrogate pair, or -1. b is syntactically valid JSON.
+func loneSurrogate(b []byte) int {
+	inString := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '"':
+			inString = !inString
+		case !inString || c != '\\':
+		case b[i+1] != 'u':
+			i++ // a one-character escape such as \" or \\
+		default:
+			r := hex4(b[i+2 : i+6])
+			switch {
+			case r >= 0xD800 && r < 0xDC00:
+				if i+12 > len(b) || b[i+6] != '\\' || b[i+7] != 'u' {
+					return i
+				}
+				if lo := hex4(b[i+8 : i+12]); lo < 0xDC00 || lo > 0xDFFF {
+					return i
+				}
+				i += 11
+			case r >= 0xDC00 && r <= 0xDFFF:
+				return i
+			default:
+				i += 5
+			}
+		}
+	}
+	return -1
+}
+
+func hex4(b []byte) int {
+	n, err := strconv.ParseUint(string(b), 16, 32)
+	if err != nil {
+		return -1
+	}
+	return int(n)
+}
+
+// walker checks a syntactically valid document against the Go type it is
+// decoded into, collecting every problem with its path.
+type walker struct {
+	malformed problems // 400: duplicate or other-case members
+	invalid   problems // 422: unknown members, wrong JSON types
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// leaf reports types decoded as a whole: those with their own decoding, and
+// everything that is neither a struct nor a slice.
+func leaf(t reflect.Type) bool {
+	if reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return true
+	}
+	return t.Kind() != reflect.Struct && t.Kind() != reflect.Slice
+}
+
+func (w *walker) value(raw []byte, t reflect.Type, path string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if bytes.Equal(raw, []byte("null")) {
+		return // encoding/json leaves the member as it is; validation decides
+	}
+	if leaf(t) {
+		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+			w.invalid.add(orBody(path), "%s", typeMessage(err, t, raw))
+		}
+		return
+	}
+	switch {
+	case t.Kind() == reflect.Struct && raw[0] == '{':
+		w.object(raw, t, path)
+	case t.Kind() == reflect.Slice && raw[0] == '[':
+		w.array(raw, t.Elem(), path)
+	default:
+		w.invalid.add(orBody(path), "must be a JSON %s, not %s", jsonKind(t.Kind().String()), valueKind(raw))
+	}
+}
+
+func (w *walker) object(raw []byte, t reflect.Type, path string) {
+	fields := jsonFields(t)
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	_, _ = dec.Token() // {
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, _ := dec.Token()
+		name, _ := tok.(string)
+		var member json.RawMessage
+		_ = dec.Decode(&member)
+		at := join(path, name)
+		if seen[name] {
+			w.malformed.add(at, "is given more than once")
+			continue
+		}
+		seen[name] = true
+		f, ok := fields[name]
+		if !ok {
+			if exact := otherCase(fields, name); exact != "" {
+				w.malformed.add(at, "is not a member: member names are case-sensitive (did you mean %q?)", exact)
+			} else {
+				w.invalid.add(at, "is not a member that can be set (id, owner, version and timestamps are set by realty)")
+			}
+			continue
+		}
+		w.value(member, f, at)
+	}
+}
+
+func (w *walker) array(raw []byte, elem reflect.Type, path string) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	_, _ = dec.Token() // [
+	for i := 0; dec.More(); i++ {
+		var item json.RawMessage
+		_ = dec.Decode(&item)
+		w.value(item, elem, fmt.Sprintf("%s[%d]", orBody(path), i))
+	}
+}
+
+// jsonFields maps the JSON member names of a struct to their types, those
+// of embedded structs included, as encoding/json flattens them.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for f := range t.Fields() {
+		tag := f.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for n, ft := range jsonFields(f.Type) {
+				if _, own := out[n]; !own {
+					out[n] = ft
+				}
+			}
+			continue
+		}
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+func otherCase(fields map[string]reflect.Type, name string) string {
+	for f := range fields {
+		if strings.EqualFold(f, name) {
+			return f
+		}
+	}
+	return ""
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+func orBody(path string) string {
+	if path == "" {
+		return "body"
+	}
+	return path
+}
+
+// typeMessage says why a member could not be decoded into t.
+func typeMessage(err error, t reflect.Type, raw []byte) string {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		kind := jsonKind(typ.Type.Kind().String())
+		if kind == "number" && valueKind(raw) == "number" {
+			return "must be a whole number in range, not " + string(raw)
+		}
+		return fmt.Sprintf("must be a JSON %s, not %s", kind, valueKind(raw))
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if t.Kind() == reflect.String && raw[0] != '"' {
+		return "must be a JSON string, not " + valueKind(raw)
+	}
+	return msg
+}
+
+func valueKind(raw []byte) string {
+	switch raw[0] {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }
 
 func malformed(field, msg string) error {
@@ -47,14 +293,8 @@ type malformedError struct{ *ValidationError }
 func (e malformedError) Unwrap() []error { return []error{ErrMalformed, e.ValidationError} }
 
 func decodeProblem(err error) error {
-	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return malformed("body", fmt.Sprintf("is not valid JSON (at byte %d: %v)", syn.Offset, syn))
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return malformed("body", "is cut short")
-	case errors.As(err, &typ):
+	if errors.As(err, &typ) {
 		field := typ.Field
 		if field == "" {
 			field = "body"
@@ -65,7 +305,6 @@ func decodeProblem(err error) error {
 	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
 		return Invalid(strings.Trim(name, `"`), "is not a member that can be set (id, owner, version and timestamps are set by realty)")
 	}
-	// Errors of our own UnmarshalJSON methods (areas, dates) name no field.
 	return Invalid("body", "%s", msg)
 }
 

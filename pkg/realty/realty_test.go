@@ -168,3 +168,33 @@ func TestNormalizeEmailNFC(t *testing.T) {
 		t.Errorf("NFC and NFD spellings normalize to %q and %q", a, b)
 	}
 }
+
+func TestDecodeJSONStrictness(t *testing.T) {
+	type inner struct {
+		Tag string `json:"tag"`
+	}
+	type doc struct {
+		inner
+		Name  string           `json:"name"`
+		Rooms []realty.NewRoom `json:"rooms"`
+	}
+	var v doc
+	if err := realty.DecodeJSON([]byte(`{"tag": "a", "name": "b", "rooms": [{"type": "kitchen", "area": 9.5}]}`), &v); err != nil || v.Tag != "a" || v.Rooms[0].Area.String() != "9.5" {
+		t.Errorf("a valid document: %v %+v", err, v)
+	}
+	for doc, malformed := range map[string]bool{
+		`{"name": "a", "name": "b"}`:             true,
+		`{"Name": "a"}`:                          true,
+		`{"name": "\ud800"}`:                     true,
+		"{\"name\": \"\xc3\"}":                   true,
+		`{"name": "a"} x`:                        true,
+		`{"name": 1, "rooms": [{"level": "x"}]}`: false,
+		`{"nope": 1}`:                            false,
+	} {
+		err := realty.DecodeJSON([]byte(doc), &v)
+		var ve *realty.ValidationError
+		if !errors.As(err, &ve) || errors.Is(err, realty.ErrMalformed) != malformed {
+			t.Errorf("%s: %v; want a validation error, malformed %v", doc, err, malformed)
+		}
+	}
+}
