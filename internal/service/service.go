@@ -163,7 +163,10 @@ func (s *session) Login(ctx context.Context, in realty.Credentials) (realty.Sess
 	now := s.c.clock()
 	// Whole seconds: SQLite compares these timestamps as text (see store).
 	expires := now.Add(s.c.tokenTTL).Truncate(time.Second)
-	if err := s.c.st.CreateToken(ctx, u.ID, tokenHash(token), now, expires); err != nil {
+	if err := s.c.st.CreateToken(ctx, u.ID, u.PasswordHash, tokenHash(token), now, expires); err != nil {
+		if errors.Is(err, store.ErrCredentialsChanged) {
+			return realty.Session{}, errBadCredentials // the password checked is no longer the user's
+		}
 		return realty.Session{}, err
 	}
 	return realty.Session{Token: token, ExpiresAt: expires, User: u.User()}, nil
@@ -215,7 +218,11 @@ func (s *session) ChangePassword(ctx context.Context, in realty.PasswordChange) 
 	if err != nil {
 		return err
 	}
-	return s.c.st.SetPassword(ctx, u.ID, hash, tokenHash(s.token), s.c.clock())
+	err = s.c.st.SetPassword(ctx, u.ID, u.PasswordHash, hash, tokenHash(s.token), s.c.clock())
+	if errors.Is(err, store.ErrCredentialsChanged) {
+		return realty.Invalid("current_password", "is not your current password (it was changed meanwhile)")
+	}
+	return err
 }
 
 func (s *session) User(ctx context.Context, id int64) (realty.PublicUser, error) {

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -33,6 +34,9 @@ type Store struct {
 	write     *sqlx.DB // SQLite: one connection, so writers queue instead of failing busy; MySQL: the pool
 	location  string   // where the data is, without any password
 	forUpdate string   // row-lock suffix of SELECTs that precede an update
+	retries   atomic.Int64
+	// beforeCommit, when set (tests), runs in every transaction before COMMIT.
+	beforeCommit func(*Tx) error
 }
 
 // Open opens (and for SQLite creates) the database named by a URL:
@@ -226,17 +230,43 @@ type Tx struct {
 	s  *Store
 }
 
-// InTx runs fn in a write transaction, committed if fn returns nil.
+// InTx runs fn in a write transaction, committed if fn returns nil. When the
+// database aborts the transaction to resolve contention (a deadlock, a lock
+// wait timeout, a Galera certification conflict, SQLITE_BUSY), fn runs again
+// in a new transaction: it must only have effects through tx, and must reset
+// whatever it returns through its closure.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	return s.retry(ctx, func() error { return s.inTxOnce(ctx, fn) })
+}
+
+func (s *Store) inTxOnce(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := s.write.BeginTxx(ctx, nil)
 	if err != nil {
 		return mapErr(err)
 	}
-	if err := fn(&Tx{tx: tx, s: s}); err != nil {
+	t := &Tx{tx: tx, s: s}
+	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
+	if s.beforeCommit != nil {
+		if err := s.beforeCommit(t); err != nil {
+			_ = tx.Rollback()
+			return mapErr(err)
+		}
+	}
 	return mapErr(tx.Commit())
+}
+
+// exec runs one write statement on its own, retried like a transaction.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := s.retry(ctx, func() error {
+		var err error
+		res, err = s.write.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
 }
 
 // PoolStats returns the connection pools' statistics by name.

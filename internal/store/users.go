@@ -1,10 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -33,7 +37,7 @@ const userColumns = `u.id, u.email, u.password_hash, u.first_name, u.last_name, 
 
 // CreateUser inserts a user and returns its id; a taken email is ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, u UserRow) (int64, error) {
-	res, err := s.write.ExecContext(ctx, `INSERT INTO users
+	res, err := s.exec(ctx, `INSERT INTO users
 		(email, password_hash, first_name, last_name, birth_date, created_at, updated_at, version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
 		u.Email, u.PasswordHash, u.FirstName, u.LastName, u.BirthDate, u.CreatedAt, u.UpdatedAt)
@@ -82,19 +86,29 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, p realty.UserPatch, at
 	if p.BirthDate.Set {
 		sets, args = append(sets, "birth_date = ?"), append(args, p.BirthDate.Ptr())
 	}
-	_, err := s.write.ExecContext(ctx, "UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...)
+	_, err := s.exec(ctx, "UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...)
 	return emailErr(err)
 }
 
-// SetPassword replaces a user's password hash and revokes every token of the
-// user but keepTokenHash, in one transaction.
-func (s *Store) SetPassword(ctx context.Context, userID int64, hash, keepTokenHash string, at time.Time) error {
+// ErrCredentialsChanged says that the password a caller checked is no longer
+// the user's: a password change committed in between.
+var ErrCredentialsChanged = errors.New("the password changed meanwhile")
+
+// SetPassword replaces a user's password hash, if it is still oldHash, and
+// revokes every token of the user but keepTokenHash, in one transaction.
+// With CreateToken's condition, no token issued for the old password
+// survives the change, however the two interleave.
+func (s *Store) SetPassword(ctx context.Context, userID int64, oldHash, hash, keepTokenHash string, at time.Time) error {
 	return s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1
-			WHERE id = ?`, hash, at, userID); err != nil {
+		res, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1
+			WHERE id = ? AND password_hash = ?`, hash, at, userID, oldHash)
+		if err != nil {
 			return mapErr(err)
 		}
-		_, err := tx.tx.ExecContext(ctx, `DELETE FROM auth_tokens WHERE user_id = ? AND token_hash <> ?`, userID, keepTokenHash)
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, ErrCredentialsChanged)
+		}
+		_, err = tx.tx.ExecContext(ctx, `DELETE FROM auth_tokens WHERE user_id = ? AND token_hash <> ?`, userID, keepTokenHash)
 		return mapErr(err)
 	})
 }
@@ -106,20 +120,40 @@ type TokenRow struct {
 	UserRow
 }
 
-// CreateToken stores the hash of a new token; it also drops the user's expired
-// tokens, so that they do not pile up.
-func (s *Store) CreateToken(ctx context.Context, userID int64, hash string, created, expires time.Time) error {
-	return s.InTx(ctx, func(tx *Tx) error {
-		// Expiry times are whole seconds (see service), so that SQLite's text
-		// timestamps compare correctly here.
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM auth_tokens WHERE user_id = ? AND expires_at < ?`,
-			userID, created.Truncate(time.Second)); err != nil {
-			return mapErr(err)
-		}
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO auth_tokens (user_id, token_hash, created_at, expires_at)
-			VALUES (?, ?, ?, ?)`, userID, hash, created, expires)
+// CreateToken stores the hash of a new token for a user whose password hash
+// is still passwordHash (the one the log-in checked), else it returns
+// ErrCredentialsChanged: the INSERT reads the users row it depends on, so a
+// password change either sees the token and revokes it, or happened first
+// and no token is made. It takes no lock that other log-ins wait for.
+func (s *Store) CreateToken(ctx context.Context, userID int64, passwordHash, hash string, created, expires time.Time) error {
+	res, err := s.exec(ctx, `INSERT INTO auth_tokens (user_id, token_hash, created_at, expires_at)
+		SELECT id, ?, ?, ? FROM users WHERE id = ? AND password_hash = ?`, hash, created, expires, userID, passwordHash)
+	if err != nil {
 		return mapErr(err)
-	})
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return cmp.Or(err, ErrCredentialsChanged)
+	}
+	return s.dropExpiredTokens(ctx, userID, created)
+}
+
+// dropExpiredTokens deletes a user's expired tokens by primary key, so that
+// they do not pile up. Reading them first means no range of the index is
+// locked (a ranged DELETE made concurrent MySQL log-ins deadlock).
+func (s *Store) dropExpiredTokens(ctx context.Context, userID int64, now time.Time) error {
+	var ids []int64
+	// Expiry times are whole seconds (see service), so that SQLite's text
+	// timestamps compare correctly here.
+	if err := s.read.SelectContext(ctx, &ids, `SELECT id FROM auth_tokens WHERE user_id = ? AND expires_at < ?`,
+		userID, now.Truncate(time.Second)); err != nil || len(ids) == 0 {
+		return mapErr(err)
+	}
+	q, args, err := sqlx.In(`DELETE FROM auth_tokens WHERE id IN (?)`, ids)
+	if err != nil {
+		return err
+	}
+	_, err = s.exec(ctx, q, args...)
+	return mapErr(err)
 }
 
 // Token returns the token with this hash and its user, or ErrNotFound.
@@ -132,12 +166,12 @@ func (s *Store) Token(ctx context.Context, hash string) (TokenRow, error) {
 
 // TouchToken records that a token was used.
 func (s *Store) TouchToken(ctx context.Context, hash string, at time.Time) error {
-	_, err := s.write.ExecContext(ctx, `UPDATE auth_tokens SET last_used_at = ? WHERE token_hash = ?`, at, hash)
+	_, err := s.exec(ctx, `UPDATE auth_tokens SET last_used_at = ? WHERE token_hash = ?`, at, hash)
 	return mapErr(err)
 }
 
 // DeleteToken revokes a token.
 func (s *Store) DeleteToken(ctx context.Context, hash string) error {
-	_, err := s.write.ExecContext(ctx, `DELETE FROM auth_tokens WHERE token_hash = ?`, hash)
+	_, err := s.exec(ctx, `DELETE FROM auth_tokens WHERE token_hash = ?`, hash)
 	return mapErr(err)
 }

@@ -1,0 +1,62 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/realtyhq/realty/internal/store"
+	"github.com/realtyhq/realty/internal/testdb"
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// TestTransactionsRetryContention injects, at COMMIT, the errors with which
+// MySQL (and Galera, for certification conflicts) abort a transaction to
+// resolve contention: the transaction runs again and its work lands once.
+func TestTransactionsRetryContention(t *testing.T) {
+	st := testdb.Open(t, "sqlite")
+	owner, err := st.CreateUser(ctx, user("retry@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, injected := range []error{
+		&mysql.MySQLError{Number: 1213, Message: "Deadlock found when trying to get lock"},
+		&mysql.MySQLError{Number: 1205, Message: "Lock wait timeout exceeded"},
+	} {
+		fails := 3
+		st.SetBeforeCommit(func(*store.Tx) error {
+			if fails > 0 {
+				fails--
+				return fmt.Errorf("commit: %w", injected)
+			}
+			return nil
+		})
+		runs := 0
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			runs++
+			_, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: "P", Type: "house", City: "Lyon", CityKey: "lyon"})
+			return err
+		})
+		if err != nil || runs != 4 {
+			t.Errorf("%v: InTx = %v after %d runs; want success after 4", injected, err, runs)
+		}
+	}
+
+	// Past the attempts, the error comes out as unavailable (503), not 500.
+	before := st.Retries()
+	st.SetBeforeCommit(func(*store.Tx) error { return &mysql.MySQLError{Number: 1213, Message: "Deadlock"} })
+	err = st.InTx(ctx, func(*store.Tx) error { return nil })
+	if !errors.Is(err, realty.ErrUnavailable) || st.Retries()-before != 5 {
+		t.Errorf("endless deadlocks: %v after %d retries; want unavailable after 5", err, st.Retries()-before)
+	}
+
+	// Other errors are not retried.
+	runs := 0
+	st.SetBeforeCommit(nil)
+	_ = st.InTx(ctx, func(*store.Tx) error { runs++; return realty.ErrForbidden })
+	if runs != 1 {
+		t.Errorf("a forbidden write ran %d times", runs)
+	}
+}
