@@ -17,16 +17,17 @@ const module = "github.com/realtyhq/realty/"
 // allowed lists, per package, the packages of this module its non-test code
 // may import. Packages not listed may import anything of the module.
 var allowed = map[string][]string{
-	"pkg/realty":        {},
-	"pkg/client":        {"pkg/realty"},
-	"migrations":        {},
-	"internal/store":    {"pkg/realty", "migrations"},
-	"internal/service":  {"pkg/realty", "internal/store"},
-	"internal/server":   {"pkg/realty"},
-	"internal/tui":      {"pkg/realty"},
-	"internal/contract": {"pkg/realty"},
-	"internal/testdb":   {"internal/store"},
-	"cmd/realty":        {"internal/cli"},
+	"pkg/realty":         {},
+	"pkg/client":         {"pkg/realty"},
+	"migrations":         {},
+	"internal/store":     {"pkg/realty", "migrations"},
+	"internal/service":   {"pkg/realty", "internal/store", "internal/ratelimit"},
+	"internal/server":    {"pkg/realty", "internal/ratelimit"},
+	"internal/ratelimit": {},
+	"internal/tui":       {"pkg/realty"},
+	"internal/contract":  {"pkg/realty"},
+	"internal/testdb":    {"internal/store"},
+	"cmd/realty":         {"internal/cli"},
 }
 
 // wiring lists the only files of internal/cli that may open a backend: the

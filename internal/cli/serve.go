@@ -17,6 +17,9 @@ func newServeCmd(f *Factory) *cobra.Command {
 	var migrate, trustProxy bool
 	var corsOrigins []string
 	var drain, requestTimeout time.Duration
+	var cfg server.Config
+	var limits service.Limits
+	var hashMemoryMiB int
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the REST API",
@@ -25,6 +28,11 @@ on the database --db or REALTY_DB names: the local SQLite file by default, or
 MySQL. It migrates the database on start unless --migrate=false; several
 servers may share one MySQL database. SIGINT or SIGTERM stop it gracefully:
 it stops accepting connections and finishes the requests in flight.
+
+Limits (per process; answers 429 or 503 with Retry-After past them): log-ins
+per email and address, per email and per address; sign-ups per address;
+writes per user; and the memory that password hashing may use at once, which
+bounds how many hashes run in parallel.
 
 Operations: /healthz (alive), /readyz (database reachable and schema
 current), /metrics (Prometheus). Logs are one JSON line per request on
@@ -52,7 +60,9 @@ standard error, without tokens, passwords or bodies.`,
 					log.Info("migrated", "version", m.Version, "name", m.Name)
 				}
 			}
-			core, err := service.New(st)
+			limits.HashMemory = int64(hashMemoryMiB) << 20
+			limits.Writes.Burst = limits.Writes.PerMinute
+			core, err := service.New(st, service.WithLimits(limits))
 			if err != nil {
 				return err
 			}
@@ -63,8 +73,13 @@ standard error, without tokens, passwords or bodies.`,
 			if err != nil {
 				return err
 			}
-			srv := server.New(core, server.Config{Logger: log, RequestTimeout: requestTimeout,
-				TrustProxy: trustProxy, CORSOrigins: corsOrigins})
+			cfg.Logger, cfg.RequestTimeout, cfg.TrustProxy, cfg.CORSOrigins = log, requestTimeout, trustProxy, corsOrigins
+			for _, n := range []*int{&cfg.LoginPerEmailAddress, &cfg.LoginPerEmail, &cfg.LoginPerAddress, &cfg.SignupsPerAddress} {
+				if *n == 0 {
+					*n = -1 // the flag's 0 is "no limit"; the server's is "the default"
+				}
+			}
+			srv := server.New(core, cfg)
 			log.Info("listening", "url", "http://"+displayAddr(ln.Addr()), "database", st.String(), "version", version())
 			f.status("realty serve: listening on http://%s, database %s (stop with Ctrl-C)", displayAddr(ln.Addr()), st)
 			if err := srv.Serve(ctx, ln, drain); err != nil {
@@ -82,6 +97,13 @@ standard error, without tokens, passwords or bodies.`,
 	fl.BoolVar(&trustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a proxy that sets it)")
 	fl.StringVar(&logFormat, "log-format", "json", "log format: json or text")
 	fl.StringArrayVar(&corsOrigins, "cors-origin", nil, "a browser origin allowed to call the API, such as https://app.example.com, or * (repeatable)")
+	fl.IntVar(&cfg.LoginPerEmailAddress, "login-limit", 10, "log-in attempts per minute for one email from one client address (0: no limit, as for every limit)")
+	fl.IntVar(&cfg.LoginPerEmail, "login-limit-email", 60, "log-in attempts per minute for one email from all addresses")
+	fl.IntVar(&cfg.LoginPerAddress, "login-limit-address", 30, "log-in attempts per minute from one client address")
+	fl.IntVar(&cfg.SignupsPerAddress, "signup-limit", 10, "registrations per minute from one client address")
+	fl.IntVar(&limits.Writes.PerMinute, "write-limit", 120, "writes per minute per user, a batch import costing one per 100 properties (0: no limit)")
+	fl.IntVar(&hashMemoryMiB, "hash-memory", service.DefaultHashMemory>>20, "MiB that password hashing may use at once (19 MiB per hash in parallel)")
+	fl.DurationVar(&limits.HashQueueWait, "hash-queue-wait", 2*time.Second, "how long a log-in or sign-up waits for hashing capacity before 503")
 	_ = cmd.RegisterFlagCompletionFunc("log-format", completeValues([]string{"json", "text"}))
 	return cmd
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -35,6 +34,9 @@ func created(c echo.Context, location string, body any) error {
 func (s *Server) register(c echo.Context) error {
 	var in realty.NewUser
 	if err := decodeBody(c, &in, false); err != nil {
+		return err
+	}
+	if err := s.allowSignup(c); err != nil {
 		return err
 	}
 	u, err := s.svc(c).Register(c.Request().Context(), in)
@@ -93,10 +95,8 @@ func (s *Server) login(c echo.Context) error {
 	if err := decodeBody(c, &in, false); err != nil {
 		return err
 	}
-	if ok, wait := s.throttle.allow(realty.NormalizeEmail(in.Email), c.RealIP(), time.Now()); !ok {
-		p := newProblem(http.StatusTooManyRequests, "rate_limited", "too many log-in attempts; wait before trying again")
-		p.retryAfter = strconv.Itoa(retryAfterSeconds(wait))
-		return p
+	if err := s.allowLogin(c, realty.NormalizeEmail(in.Email)); err != nil {
+		return err
 	}
 	sess, err := s.svc(c).Login(c.Request().Context(), in)
 	if err != nil {

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/realtyhq/realty/internal/ratelimit"
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
@@ -59,6 +61,12 @@ func toProblem(err error) *Problem {
 		p = newProblem(http.StatusConflict, "conflict", err.Error())
 	case errors.Is(err, realty.ErrPrecondition):
 		p = newProblem(http.StatusPreconditionFailed, "precondition_failed", err.Error())
+	case errors.Is(err, realty.ErrRateLimited):
+		p = newProblem(http.StatusTooManyRequests, "rate_limited", err.Error())
+		p.retryAfter = retryAfter(err, "1")
+	case errors.Is(err, realty.ErrUnavailable) && isRetryLater(err):
+		p = newProblem(http.StatusServiceUnavailable, "unavailable", err.Error()) // our own message, not a driver's
+		p.retryAfter = retryAfter(err, "2")
 	case errors.Is(err, realty.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		// Never the driver's message: it may name hosts and users.
 		p = newProblem(http.StatusServiceUnavailable, "unavailable", "the database is unavailable or too slow; retry shortly")
@@ -70,6 +78,20 @@ func toProblem(err error) *Problem {
 	}
 	p.cause = err
 	return p
+}
+
+func isRetryLater(err error) bool {
+	var rl *realty.RetryLater
+	return errors.As(err, &rl)
+}
+
+// retryAfter is the Retry-After of an error, in whole seconds.
+func retryAfter(err error, fallback string) string {
+	var rl *realty.RetryLater
+	if errors.As(err, &rl) {
+		return strconv.Itoa(ratelimit.RetryAfter(rl.After))
+	}
+	return fallback
 }
 
 func httpErrorProblem(he *echo.HTTPError) *Problem {

@@ -5,10 +5,11 @@
 //
 // The server keeps no state that correctness depends on: the service value
 // of each request is built from its bearer token, so any number of servers
-// can share one database. Only login throttling is per process.
+// can share one database. Only throttling (log-ins, sign-ups, writes) is per process.
 package server
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/realtyhq/realty/internal/ratelimit"
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
@@ -39,9 +41,17 @@ type Config struct {
 	Logger *slog.Logger
 	// RequestTimeout bounds each request's work, database included (default 10s).
 	RequestTimeout time.Duration
-	// LoginPerEmail and LoginPerAddress: log-in attempts allowed per minute,
-	// per email and per client address (defaults 10 and 30).
-	LoginPerEmail, LoginPerAddress int
+	// Log-in attempts allowed per minute (each also the burst): for one email
+	// from one client address (default 10), for one email from anywhere
+	// (default 60), and from one address whatever the email (default 30).
+	// The first is the strict one against guessing; the second is looser so
+	// that an attacker at one address cannot lock the owner out from another
+	// (see throttle.go).
+	LoginPerEmailAddress, LoginPerEmail, LoginPerAddress int
+	// SignupsPerAddress: registrations allowed per minute from one client
+	// address (default 10), each costing a password hash. A negative limit
+	// is no limit.
+	SignupsPerAddress int
 	// TrustProxy takes the client address from X-Forwarded-For (set it only
 	// behind a proxy that sets that header).
 	TrustProxy bool
@@ -57,7 +67,7 @@ type Server struct {
 	log      *slog.Logger
 	cfg      Config
 	metrics  *metrics
-	throttle *throttle
+	throttle *ratelimit.Set
 }
 
 // maxBody is the largest request body accepted (413 above).
@@ -71,12 +81,10 @@ func New(b Backend, cfg Config) *Server {
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 10 * time.Second
 	}
-	if cfg.LoginPerEmail == 0 {
-		cfg.LoginPerEmail = 10
-	}
-	if cfg.LoginPerAddress == 0 {
-		cfg.LoginPerAddress = 30
-	}
+	cfg.LoginPerEmailAddress = cmp.Or(cfg.LoginPerEmailAddress, 10)
+	cfg.LoginPerEmail = cmp.Or(cfg.LoginPerEmail, 60)
+	cfg.LoginPerAddress = cmp.Or(cfg.LoginPerAddress, 30)
+	cfg.SignupsPerAddress = cmp.Or(cfg.SignupsPerAddress, 10)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = echo.ExtractIPDirect()
@@ -84,7 +92,7 @@ func New(b Backend, cfg Config) *Server {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
 	s := &Server{e: e, b: b, log: cfg.Logger, cfg: cfg, metrics: newMetrics(),
-		throttle: newThrottle(cfg.LoginPerEmail, cfg.LoginPerAddress)}
+		throttle: ratelimit.New(ratelimit.DefaultMaxKeys)}
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.requestID, s.accessLog, s.recoverPanic)
 	if len(cfg.CORSOrigins) > 0 {

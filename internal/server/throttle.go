@@ -1,77 +1,47 @@
 package server
 
 import (
-	"math"
-	"sync"
+	"fmt"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/labstack/echo/v4"
+
+	"github.com/realtyhq/realty/internal/ratelimit"
+	"github.com/realtyhq/realty/pkg/realty"
 )
 
-// throttle limits log-in attempts per email and per client address, against
-// password guessing. Its state is per process: behind a load balancer each
-// server applies the limits on its own (correct, only looser).
-type throttle struct {
-	mu        sync.Mutex
-	entries   map[string]*throttleEntry
-	perEmail  rate.Limit
-	perAddr   rate.Limit
-	burstMail int
-	burstAddr int
+// Log-in throttling is built so that it cannot be turned into a lockout.
+// Attempts are counted three ways at once, and one refusal refuses:
+//
+//   - per (email, address), strict: guessing one account's password from
+//     one address is slow;
+//   - per address, whatever the email: one address cannot sweep accounts;
+//   - per email, from anywhere, looser than the per-address limit: an
+//     attacker at one address stays within his own buckets and leaves the
+//     owner, at another address, room to log in. Only an attacker spread
+//     over several addresses can exhaust it, for as long as he keeps going.
+//
+// The buckets are per process (see ratelimit).
+func (s *Server) allowLogin(c echo.Context, email string) error {
+	addr := c.RealIP()
+	return s.allow("too many log-in attempts; wait before trying again",
+		ratelimit.Rule{Key: "login:" + email + "\x00" + addr, Limit: perMinute(s.cfg.LoginPerEmailAddress)},
+		ratelimit.Rule{Key: "login-addr:" + addr, Limit: perMinute(s.cfg.LoginPerAddress)},
+		ratelimit.Rule{Key: "login-email:" + email, Limit: perMinute(s.cfg.LoginPerEmail)})
 }
 
-type throttleEntry struct {
-	lim  *rate.Limiter
-	seen time.Time
+// allowSignup limits registrations per client address: each costs a hash.
+func (s *Server) allowSignup(c echo.Context) error {
+	return s.allow("too many registrations from your address; wait before trying again",
+		ratelimit.Rule{Key: "signup:" + c.RealIP(), Limit: perMinute(s.cfg.SignupsPerAddress)})
 }
 
-// maxThrottleEntries bounds memory; idle entries are dropped past it.
-const maxThrottleEntries = 100_000
-
-func newThrottle(perEmailPerMinute, perAddrPerMinute int) *throttle {
-	return &throttle{entries: map[string]*throttleEntry{},
-		perEmail: rate.Limit(float64(perEmailPerMinute) / 60), burstMail: perEmailPerMinute,
-		perAddr: rate.Limit(float64(perAddrPerMinute) / 60), burstAddr: perAddrPerMinute}
-}
-
-// allow takes one attempt for the email and the address; when refused it
-// returns how long to wait.
-func (t *throttle) allow(email, addr string, now time.Time) (bool, time.Duration) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.entries) > maxThrottleEntries {
-		t.evict(now)
+func (s *Server) allow(msg string, rules ...ratelimit.Rule) error {
+	ok, wait := s.throttle.Allow(time.Now(), 1, rules...)
+	if ok {
+		return nil
 	}
-	a := t.entry("addr:"+addr, t.perAddr, t.burstAddr, now)
-	m := t.entry("email:"+email, t.perEmail, t.burstMail, now)
-	ra, rm := a.ReserveN(now, 1), m.ReserveN(now, 1)
-	wait := max(ra.DelayFrom(now), rm.DelayFrom(now))
-	if wait > 0 {
-		ra.CancelAt(now)
-		rm.CancelAt(now)
-		return false, wait
-	}
-	return true, 0
+	return &realty.RetryLater{After: wait, Err: fmt.Errorf("%s: %w", msg, realty.ErrRateLimited)}
 }
 
-func (t *throttle) entry(key string, r rate.Limit, burst int, now time.Time) *rate.Limiter {
-	e, ok := t.entries[key]
-	if !ok {
-		e = &throttleEntry{lim: rate.NewLimiter(r, burst)}
-		t.entries[key] = e
-	}
-	e.seen = now
-	return e.lim
-}
-
-// evict drops entries idle long enough to have refilled completely.
-func (t *throttle) evict(now time.Time) {
-	for k, e := range t.entries {
-		if now.Sub(e.seen) > 2*time.Minute {
-			delete(t.entries, k)
-		}
-	}
-}
-
-// retryAfterSeconds rounds a wait up to whole seconds, at least 1.
-func retryAfterSeconds(d time.Duration) int { return max(1, int(math.Ceil(d.Seconds()))) }
+func perMinute(n int) ratelimit.Limit { return ratelimit.Limit{PerMinute: n, Burst: n} }

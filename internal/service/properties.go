@@ -10,7 +10,7 @@ import (
 )
 
 func (s *session) CreateProperty(ctx context.Context, in realty.NewProperty) (realty.Property, error) {
-	u, err := s.user(ctx)
+	u, err := s.writer(ctx, 1)
 	if err != nil {
 		return realty.Property{}, err
 	}
@@ -42,7 +42,8 @@ func insertProperty(ctx context.Context, tx *store.Tx, owner int64, p realty.New
 }
 
 func (s *session) ImportProperties(ctx context.Context, in []realty.NewProperty) ([]int64, error) {
-	u, err := s.user(ctx)
+	// A batch costs one write per started hundred properties.
+	u, err := s.writer(ctx, max(1, (len(in)+99)/100))
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +98,7 @@ func (s *session) Properties(ctx context.Context, f realty.PropertyFilter) (real
 // locked, that the acting user owns it and that ifVersion (when not 0) is its
 // current version. Every write to a property or its rooms goes through here.
 func (s *session) ownedWrite(ctx context.Context, id, ifVersion int64, validate func() error, fn func(tx *store.Tx) error) error {
-	u, err := s.user(ctx)
+	u, err := s.writer(ctx, 1)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/realtyhq/realty/internal/ratelimit"
 	"github.com/realtyhq/realty/internal/store"
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -22,6 +23,9 @@ type Core struct {
 	now      func() time.Time
 	tokenTTL time.Duration
 	argon    Argon2Params
+	limits   Limits
+	hashing  *hashing
+	writes   *ratelimit.Set
 
 	dummyOnce sync.Once
 	dummy     string // a hash to check against when the email is unknown
@@ -48,6 +52,8 @@ func New(st *store.Store, opts ...Option) (*Core, error) {
 	for _, o := range opts {
 		o(c)
 	}
+	c.hashing = newHashing(c.limits, c.argon)
+	c.writes = ratelimit.New(ratelimit.DefaultMaxKeys)
 	return c, nil
 }
 
@@ -121,12 +127,21 @@ func (s *session) user(ctx context.Context) (store.UserRow, error) {
 	return t.UserRow, nil
 }
 
+// writer is user, for a write that costs cost of the user's write budget.
+func (s *session) writer(ctx context.Context, cost int) (store.UserRow, error) {
+	u, err := s.user(ctx)
+	if err != nil {
+		return u, err
+	}
+	return u, s.c.allowWrite(u.ID, cost)
+}
+
 func (s *session) Register(ctx context.Context, in realty.NewUser) (realty.User, error) {
 	in = in.Normalized()
 	if err := in.Validate(); err != nil {
 		return realty.User{}, err
 	}
-	hash, err := hashPassword(in.Password, s.c.argon)
+	hash, err := s.c.hash(ctx, in.Password)
 	if err != nil {
 		return realty.User{}, err
 	}
@@ -146,14 +161,17 @@ func (s *session) Login(ctx context.Context, in realty.Credentials) (realty.Sess
 		return realty.Session{}, err
 	}
 	u, err := s.c.st.UserByEmail(ctx, realty.NormalizeEmail(in.Email))
+	phc := u.PasswordHash
 	if errors.Is(err, realty.ErrNotFound) {
-		checkPassword(in.Password, s.c.dummyHash()) // same work as for a real user: no timing oracle
-		return realty.Session{}, errBadCredentials
+		phc = s.c.dummyHash() // same work as for a real user: no timing oracle
+	} else if err != nil {
+		return realty.Session{}, err
 	}
+	ok, err := s.c.check(ctx, in.Password, phc)
 	if err != nil {
 		return realty.Session{}, err
 	}
-	if !checkPassword(in.Password, u.PasswordHash) {
+	if !ok || u.ID == 0 {
 		return realty.Session{}, errBadCredentials
 	}
 	token, err := newToken()
@@ -185,7 +203,7 @@ func (s *session) Me(ctx context.Context) (realty.User, error) {
 }
 
 func (s *session) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.User, error) {
-	u, err := s.user(ctx)
+	u, err := s.writer(ctx, 1)
 	if err != nil {
 		return realty.User{}, err
 	}
@@ -204,17 +222,21 @@ func (s *session) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.Use
 }
 
 func (s *session) ChangePassword(ctx context.Context, in realty.PasswordChange) error {
-	u, err := s.user(ctx)
+	u, err := s.writer(ctx, 1)
 	if err != nil {
 		return err
 	}
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	if !checkPassword(in.Current, u.PasswordHash) {
+	ok, err := s.c.check(ctx, in.Current, u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return realty.Invalid("current_password", "is not your current password")
 	}
-	hash, err := hashPassword(in.New, s.c.argon)
+	hash, err := s.c.hash(ctx, in.New)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Sentinel errors shared by every layer. Implementations wrap them with
@@ -23,7 +24,7 @@ var (
 	ErrPrecondition = errors.New("precondition failed")
 	// ErrUnavailable: the backend (database, server) cannot be reached now.
 	ErrUnavailable = errors.New("unavailable")
-	// ErrRateLimited: too many attempts (log-ins); retry later.
+	// ErrRateLimited: too many attempts (log-ins, sign-ups, writes); retry later.
 	ErrRateLimited = errors.New("rate limited")
 )
 
@@ -93,3 +94,16 @@ func (p *problems) err() error {
 	}
 	return &ValidationError{Fields: p.fields}
 }
+
+// RetryLater wraps an error (ErrRateLimited, ErrUnavailable) with how long
+// the caller should wait before trying again: the HTTP server sends it as
+// Retry-After.
+type RetryLater struct {
+	Err   error
+	After time.Duration
+}
+
+func (e *RetryLater) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *RetryLater) Unwrap() error { return e.Err }

@@ -1,0 +1,97 @@
+package server_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/realtyhq/realty/internal/ratelimit"
+	"github.com/realtyhq/realty/internal/server"
+	"github.com/realtyhq/realty/internal/service"
+	"github.com/realtyhq/realty/internal/testdb"
+)
+
+func TestSignupThrottling(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{SignupsPerAddress: 3, TrustProxy: true})
+	signup := func(i int, addr string) reply {
+		return a.do("POST", "/v1/users", "", map[string]any{"email": fmt.Sprintf("u%d@example.com", i), "password": "long enough",
+			"first_name": "U", "last_name": "V"}, "X-Forwarded-For", addr)
+	}
+	for i := range 3 {
+		if r := signup(i, "192.0.2.1"); r.status != 201 {
+			t.Fatalf("sign-up %d: %d %s", i, r.status, r.body)
+		}
+	}
+	r := signup(3, "192.0.2.1")
+	wantProblem(t, "fourth sign-up from one address", r, 429, "rate_limited")
+	if r.header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	// From another address: not throttled, and the refused email is free.
+	if r := signup(3, "192.0.2.2"); r.status != 201 {
+		t.Errorf("the refused sign-up again from another address: %d %s", r.status, r.body)
+	}
+}
+
+// TestLoginThrottlingCannotLockOut: an attacker at one address guessing
+// Alice's password without pause is throttled; Alice, at another address,
+// still logs in.
+func TestLoginThrottlingCannotLockOut(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{TrustProxy: true})
+	a.user("Alice")
+	login := func(password, addr string) reply {
+		return a.do("POST", "/v1/auth/tokens", "", map[string]any{"email": "alice@example.com", "password": password},
+			"X-Forwarded-For", addr)
+	}
+	throttled := 0
+	for range 40 {
+		if login("a wrong guess", "198.51.100.7").status == 429 {
+			throttled++
+		}
+	}
+	if throttled < 25 {
+		t.Errorf("only %d of 40 guesses from one address were throttled", throttled)
+	}
+	if r := login("password-Alice", "203.0.113.9"); r.status != 201 {
+		t.Errorf("the owner from another address: %d %s; want 201", r.status, r.body)
+	}
+}
+
+func TestWriteRateLimit(t *testing.T) {
+	core, err := service.New(testdb.Open(t, "sqlite"), service.WithLimits(service.Limits{Writes: ratelimit.Limit{PerMinute: 3, Burst: 3}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := serve(t, core, server.Config{})
+	alice, _ := a.user("Alice")
+	bob, _ := a.user("Bob")
+	p := a.property(alice) // 1
+	if r := a.do("PATCH", fmt.Sprintf("/v1/properties/%d", p.ID), alice, map[string]any{"name": "Two"}); r.status != 200 {
+		t.Fatalf("second write: %d", r.status)
+	}
+	a.property(alice) // 3
+	for _, w := range []struct {
+		method, path string
+		body         any
+	}{
+		{"POST", "/v1/properties", map[string]any{"name": "Four", "type": "loft", "city": "Lyon"}},
+		{"POST", "/v1/properties/batch", map[string]any{"properties": []any{map[string]any{"name": "B", "type": "loft", "city": "Lyon"}}}},
+		{"PATCH", fmt.Sprintf("/v1/properties/%d", p.ID), map[string]any{"name": "Five"}},
+		{"POST", fmt.Sprintf("/v1/properties/%d/rooms", p.ID), map[string]any{"type": "kitchen"}},
+		{"PATCH", "/v1/users/me", map[string]any{"first_name": "Al"}},
+	} {
+		r := a.do(w.method, w.path, alice, w.body)
+		wantProblem(t, "over the limit: "+w.method+" "+w.path, r, 429, "rate_limited")
+		if r.header.Get("Retry-After") == "" {
+			t.Errorf("%s %s: 429 without Retry-After", w.method, w.path)
+		}
+	}
+	if r := a.do("GET", fmt.Sprintf("/v1/properties/%d", p.ID), "", nil); !strings.Contains(string(r.body), `"Two"`) {
+		t.Errorf("a refused write changed the property: %s", r.body)
+	}
+	// The limit is Alice's: Bob writes, and everybody reads.
+	a.property(bob)
+	if r := a.do("GET", "/v1/properties", alice, nil); r.status != 200 {
+		t.Errorf("read over the write limit: %d", r.status)
+	}
+}

@@ -1,0 +1,109 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/realtyhq/realty/internal/ratelimit"
+	"github.com/realtyhq/realty/pkg/realty"
+)
+
+// Limits bound what one client can make the service spend. The zero value
+// limits nothing but hashing, which is always bounded.
+type Limits struct {
+	// HashMemory is the memory that password hashing may use at once, in
+	// bytes: it sets how many argon2id hashes run in parallel (one at
+	// least; 19 MiB each at the default cost). Default DefaultHashMemory.
+	HashMemory int64
+	// HashQueueWait is how long a sign-up, log-in or password change waits
+	// for a hashing slot before the answer is "unavailable, retry" (503).
+	// Default 2s.
+	HashQueueWait time.Duration
+	// Writes limits each user's writes (every create, change and delete;
+	// a batch import costs one per 100 properties). Zero: no limit.
+	Writes ratelimit.Limit
+}
+
+// DefaultHashMemory runs three hashes at once at the default cost: enough
+// for about 60 log-ins a second on two cores, and a bounded 57 MiB.
+const DefaultHashMemory = 64 << 20
+
+// WithLimits sets the limits (see Limits).
+func WithLimits(l Limits) Option { return func(c *Core) { c.limits = l } }
+
+// hashing runs argon2id computations in a bounded number of slots.
+type hashing struct {
+	slots chan struct{}
+	wait  time.Duration
+}
+
+func newHashing(l Limits, p Argon2Params) *hashing {
+	budget := l.HashMemory
+	if budget <= 0 {
+		budget = DefaultHashMemory
+	}
+	wait := l.HashQueueWait
+	if wait <= 0 {
+		wait = 2 * time.Second
+	}
+	n := max(1, budget/(int64(p.MemoryKiB)<<10))
+	return &hashing{slots: make(chan struct{}, n), wait: wait}
+}
+
+var errHashingFull = &realty.RetryLater{After: time.Second,
+	Err: fmt.Errorf("too many passwords are being checked right now; retry in a moment: %w", realty.ErrUnavailable)}
+
+// run runs fn in a slot. It waits for one at most h.wait, and never starts
+// fn for a caller that has gone (ctx done): a client that hangs up costs no
+// hash.
+func (h *hashing) run(ctx context.Context, fn func()) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t := time.NewTimer(h.wait)
+	defer t.Stop()
+	select {
+	case h.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return errHashingFull
+	}
+	defer func() { <-h.slots }()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	fn()
+	return nil
+}
+
+// hash returns the PHC string of a password, in a slot.
+func (c *Core) hash(ctx context.Context, password string) (string, error) {
+	var phc string
+	var err error
+	if herr := c.hashing.run(ctx, func() { phc, err = hashPassword(password, c.argon) }); herr != nil {
+		return "", herr
+	}
+	return phc, err
+}
+
+// check compares a password with a PHC string, in a slot.
+func (c *Core) check(ctx context.Context, password, phc string) (bool, error) {
+	var ok bool
+	err := c.hashing.run(ctx, func() { ok = checkPassword(password, phc) })
+	return ok, err
+}
+
+// allowWrite takes cost from the user's write budget.
+func (c *Core) allowWrite(userID int64, cost int) error {
+	if c.limits.Writes.PerMinute <= 0 {
+		return nil
+	}
+	ok, wait := c.writes.Allow(time.Now(), cost, ratelimit.Rule{Key: fmt.Sprint(userID), Limit: c.limits.Writes})
+	if ok {
+		return nil
+	}
+	return &realty.RetryLater{After: wait,
+		Err: fmt.Errorf("too many changes in a short time; wait %ds: %w", ratelimit.RetryAfter(wait), realty.ErrRateLimited)}
+}
