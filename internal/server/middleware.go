@@ -17,6 +17,9 @@ import (
 
 const requestIDKey = "request_id"
 
+// statusClientClosed is logged for requests whose client went away.
+const statusClientClosed = 499
+
 // requestID takes a well-formed X-Request-ID from the client (or a proxy) or
 // makes one, and returns it on the response.
 func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
@@ -56,8 +59,14 @@ func requestID(c echo.Context) string {
 func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
+		client := c.Request().Context() // before deadline replaces it
 		err := next(c)
-		if err != nil {
+		switch {
+		case err != nil && client.Err() != nil && !c.Response().Committed:
+			// The client hung up: nobody reads an answer, and nothing failed
+			// on our side. Logged and counted as 499, as nginx does.
+			c.Response().Status = statusClientClosed
+		case err != nil:
 			c.Error(err) // writes the problem now, so that the status is known
 		}
 		route := c.Path()
@@ -66,7 +75,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		status, elapsed := c.Response().Status, time.Since(start)
 		s.metrics.observe(c.Request().Method, route, status, elapsed)
-		s.log.InfoContext(c.Request().Context(), "request", "request_id", requestID(c),
+		s.log.InfoContext(context.WithoutCancel(client), "request", "request_id", requestID(c),
 			"method", c.Request().Method, "route", route, "status", status,
 			"duration_ms", float64(elapsed.Microseconds())/1000, "bytes", c.Response().Size,
 			"remote", c.RealIP())
