@@ -91,7 +91,7 @@ func New(b Backend, cfg Config) *Server {
 	if cfg.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
-	s := &Server{e: e, b: b, log: cfg.Logger, cfg: cfg, metrics: newMetrics(),
+	s := &Server{e: e, b: b, log: cfg.Logger, cfg: cfg, metrics: newMetrics(b.PoolStats),
 		throttle: ratelimit.New(ratelimit.DefaultMaxKeys)}
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.requestID, s.accessLog, s.recoverPanic)

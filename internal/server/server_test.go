@@ -429,11 +429,39 @@ func TestOperationsEndpoints(t *testing.T) {
 			t.Errorf("metrics lack %q:\n%s", want, r.body)
 		}
 	}
+	for _, want := range []string{"go_goroutines ", "process_resident_memory_bytes "} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("metrics lack the Go and process collectors (%s)", want)
+		}
+	}
 	if r := a.do("GET", "/openapi.json", "", nil); r.status != 200 || !bytes.Equal(r.body, server.OpenAPI) {
 		t.Errorf("openapi.json: %d", r.status)
 	}
 	if r := a.do("GET", "/docs", "", nil); r.status != 200 || !strings.Contains(string(r.body), "/openapi.json") {
 		t.Errorf("docs: %d", r.status)
+	}
+}
+
+// TestMetricsLabelsAreBounded: invented methods and paths, which any client
+// can send, add no series: they are "other" and "unmatched".
+func TestMetricsLabelsAreBounded(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{})
+	for i := range 300 {
+		a.do(fmt.Sprintf("INVENTED%d", i), fmt.Sprintf("/v1/properties/%d", i), "", nil)
+		a.do("GET", fmt.Sprintf("/no/such/path/%d", i), "", nil)
+	}
+	body := string(a.do("GET", "/metrics", "", nil).body)
+	series := 0
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "realty_http_requests_total{") {
+			series++
+		}
+	}
+	if strings.Contains(body, "INVENTED") || strings.Contains(body, "/no/such") || series > 3 {
+		t.Errorf("600 odd requests made %d request series:\n%s", series, body)
+	}
+	if !strings.Contains(body, `method="other"`) || !strings.Contains(body, `route="unmatched"`) {
+		t.Errorf("odd methods and paths are not labelled other and unmatched")
 	}
 }
 
