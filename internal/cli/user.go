@@ -167,12 +167,17 @@ func newUserShowCmd(f *Factory) *cobra.Command {
 
 func newUserUpdateCmd(f *Factory) *cobra.Command {
 	var email, first, last, birth string
+	var passwordStdin bool
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Change your names, birth date or email",
-		Long:  "Change the personal information given by flags; the others stay as they are. An empty --birth-date removes it.",
+		Long: `Change the personal information given by flags; the others stay as they are.
+An empty --birth-date removes it. Changing the email, which you log in with,
+asks for your current password (on a terminal, or the first line of standard
+input with --password-stdin).`,
 		Example: `  realty user update --first-name Alicia --birth-date 1985-02-03
-  realty user update --birth-date ""`,
+  realty user update --birth-date ""
+  echo "$PASSWORD" | realty user update --email alicia@example.org --password-stdin`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var p realty.UserPatch
@@ -199,6 +204,12 @@ func newUserUpdateCmd(f *Factory) *cobra.Command {
 			if p.Empty() {
 				return usageErrorf("nothing to change: pass --first-name, --last-name, --birth-date or --email")
 			}
+			if p.Email != nil { // the log-in name: the current password confirms it is you
+				var err error
+				if p.CurrentPassword, err = readPassword(f, passwordStdin, "Current password"); err != nil {
+					return err
+				}
+			}
 			svc, err := f.Service(cmd.Context())
 			if err != nil {
 				return err
@@ -215,6 +226,7 @@ func newUserUpdateCmd(f *Factory) *cobra.Command {
 	fl.StringVar(&first, "first-name", "", "new first name")
 	fl.StringVar(&last, "last-name", "", "new last name")
 	fl.StringVar(&birth, "birth-date", "", `new birth date, YYYY-MM-DD ("" removes it)`)
+	fl.BoolVar(&passwordStdin, "password-stdin", false, "read the current password (needed to change the email) from standard input")
 	return cmd
 }
 

@@ -133,14 +133,18 @@ func testProfile(t *testing.T, e *env) {
 	empty, future := "", realty.DateOf(time.Now().AddDate(1, 0, 0))
 	bad := "nope"
 	_, err = alice.svc.UpdateMe(e.ctx, realty.UserPatch{FirstName: &empty, Email: &bad, BirthDate: realty.Value(future)})
-	wantInvalid(t, "bad profile patch", err, "first_name", "email", "birth_date")
+	wantInvalid(t, "bad profile patch", err, "first_name", "email", "birth_date", "current_password")
 	taken := "BOB@example.com"
-	_, err = alice.svc.UpdateMe(e.ctx, realty.UserPatch{Email: &taken, FirstName: &first})
+	_, err = alice.svc.UpdateMe(e.ctx, realty.UserPatch{Email: &taken, FirstName: &first, CurrentPassword: alice.password})
 	wantErr(t, "taking bob's email", err, realty.ErrConflict)
+	newEmail := "Alicia@Example.org"
+	_, err = alice.svc.UpdateMe(e.ctx, realty.UserPatch{Email: &newEmail})
+	wantInvalid(t, "email change without the password", err, "current_password")
+	_, err = alice.svc.UpdateMe(e.ctx, realty.UserPatch{Email: &newEmail, CurrentPassword: "not my password"})
+	wantInvalid(t, "email change with a wrong password", err, "current_password")
 	same(t, "profile after refused patches", must[realty.User](t, "me")(alice.svc.Me(e.ctx)), u)
 
-	newEmail := "Alicia@Example.org"
-	u = must[realty.User](t, "change email")(alice.svc.UpdateMe(e.ctx, realty.UserPatch{Email: &newEmail}))
+	u = must[realty.User](t, "change email")(alice.svc.UpdateMe(e.ctx, realty.UserPatch{Email: &newEmail, CurrentPassword: alice.password}))
 	if u.Email != "alicia@example.org" {
 		t.Errorf("email = %q", u.Email)
 	}

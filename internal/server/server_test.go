@@ -234,7 +234,7 @@ func testStatuses(t *testing.T, a *api) {
 	// 409: duplicate email, on registration and on a profile change.
 	wantProblem(t, "409 register", a.do("POST", "/v1/users", "", map[string]any{"email": "ALICE@example.com",
 		"password": "long enough", "first_name": "A", "last_name": "B"}), 409, "conflict")
-	wantProblem(t, "409 patch me", a.do("PATCH", "/v1/users/me", bob, map[string]any{"email": "alice@example.com"}), 409, "conflict")
+	wantProblem(t, "409 patch me", a.do("PATCH", "/v1/users/me", bob, map[string]any{"email": "alice@example.com", "current_password": "password-Bob"}), 409, "conflict")
 
 	// 412: If-Match not current, or not a strong tag; nothing changes.
 	before = a.do("GET", "/v1/properties/"+pid, "", nil).body

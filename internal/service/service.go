@@ -214,6 +214,15 @@ func (s *session) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.Use
 	if in.Empty() {
 		return u.User(), nil
 	}
+	if in.Email != nil {
+		ok, err := s.c.check(ctx, in.CurrentPassword, u.PasswordHash)
+		if err != nil {
+			return realty.User{}, err
+		}
+		if !ok {
+			return realty.User{}, realty.Invalid("current_password", "is not your current password")
+		}
+	}
 	if err := s.c.st.UpdateUser(ctx, u.ID, in, s.c.clock()); err != nil {
 		return realty.User{}, err
 	}

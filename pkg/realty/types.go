@@ -151,12 +151,15 @@ type Credentials struct {
 }
 
 // UserPatch changes a profile: nil members are left as they are;
-// BirthDate.Set with Valid false clears the birth date.
+// BirthDate.Set with Valid false clears the birth date. Changing the email
+// (the log-in name) needs the current password, as changing the password
+// does: a stolen token alone cannot take the account over.
 type UserPatch struct {
-	Email     *string        `json:"email,omitempty"`
-	FirstName *string        `json:"first_name,omitempty"`
-	LastName  *string        `json:"last_name,omitempty"`
-	BirthDate Nullable[Date] `json:"birth_date,omitzero"`
+	Email           *string        `json:"email,omitempty"`
+	FirstName       *string        `json:"first_name,omitempty"`
+	LastName        *string        `json:"last_name,omitempty"`
+	BirthDate       Nullable[Date] `json:"birth_date,omitzero"`
+	CurrentPassword string         `json:"current_password,omitempty"`
 }
 
 // PasswordChange is what a password change takes.

@@ -85,6 +85,9 @@ func (in UserPatch) Validate() error {
 	var p problems
 	if in.Email != nil {
 		checkEmail(&p, "email", *in.Email)
+		if in.CurrentPassword == "" {
+			p.add("current_password", "is required to change the email")
+		}
 	}
 	if in.FirstName != nil {
 		checkText(&p, "first_name", *in.FirstName, 1, MaxPersonName)
