@@ -50,10 +50,13 @@ func decodeBody(c echo.Context, v any, mergePatch bool, notNull ...string) error
 	return nil
 }
 
-// pathID reads a numeric path parameter; anything else names no resource.
+// pathID reads a numeric path parameter in its canonical spelling: "+4",
+// "04" or "4.0" name no resource (each resource has one URL, for caches and
+// for logs).
 func pathID(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id < 1 {
+	raw := c.Param(name)
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 || strconv.FormatInt(id, 10) != raw {
 		return 0, newProblem(http.StatusNotFound, "not_found", "no such resource")
 	}
 	return id, nil

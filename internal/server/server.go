@@ -119,31 +119,37 @@ func (s *Server) Routes() []*echo.Route { return s.e.Routes() }
 
 func (s *Server) routes() {
 	e := s.e
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.serveMetrics)
-	e.GET("/openapi.json", serveOpenAPI)
-	e.GET("/docs", serveDocs)
+	// Every GET route answers HEAD too (RFC 9110 §9.3.2): the same headers,
+	// no body (net/http drops it).
+	get := func(add func(string, string, echo.HandlerFunc, ...echo.MiddlewareFunc) *echo.Route, path string, h echo.HandlerFunc) {
+		add(http.MethodGet, path, h)
+		add(http.MethodHead, path, h)
+	}
+	get(e.Add, "/healthz", s.healthz)
+	get(e.Add, "/readyz", s.readyz)
+	get(e.Add, "/metrics", s.serveMetrics)
+	get(e.Add, "/openapi.json", serveOpenAPI)
+	get(e.Add, "/docs", serveDocs)
 
 	v1 := e.Group("/v1")
 	v1.POST("/users", s.register)
-	v1.GET("/users/me", s.me)
+	get(v1.Add, "/users/me", s.me)
 	v1.PATCH("/users/me", s.updateMe)
 	v1.PUT("/users/me/password", s.changePassword)
-	v1.GET("/users/:id", s.user)
+	get(v1.Add, "/users/:id", s.user)
 	v1.POST("/auth/tokens", s.login)
 	v1.DELETE("/auth/tokens/current", s.logout)
-	v1.GET("/properties", s.listProperties)
+	get(v1.Add, "/properties", s.listProperties)
 	v1.POST("/properties", s.createProperty)
 	v1.POST("/properties/batch", s.importProperties)
-	v1.GET("/properties/:id", s.getProperty)
+	get(v1.Add, "/properties/:id", s.getProperty)
 	v1.PATCH("/properties/:id", s.updateProperty)
 	v1.DELETE("/properties/:id", s.deleteProperty)
 	v1.POST("/properties/:id/rooms", s.addRoom)
-	v1.GET("/properties/:id/rooms/:room_id", s.room)
+	get(v1.Add, "/properties/:id/rooms/:room_id", s.room)
 	v1.PATCH("/properties/:id/rooms/:room_id", s.updateRoom)
 	v1.DELETE("/properties/:id/rooms/:room_id", s.removeRoom)
-	v1.GET("/cities", s.cities)
+	get(v1.Add, "/cities", s.cities)
 }
 
 // Timeouts of the HTTP server: slow clients cannot hold connections.

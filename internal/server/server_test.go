@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -384,6 +385,13 @@ func TestEveryRouteIsDocumentedAndEveryDocumentedRouteExists(t *testing.T) {
 	registered := map[string]bool{}
 	for _, r := range s.Routes() {
 		path := regexp.MustCompile(`:(\w+)`).ReplaceAllString(r.Path, "{$1}")
+		if r.Method == http.MethodHead {
+			// HEAD is GET without a body (RFC 9110 §9.3.2): documented by its GET.
+			if !documented["GET "+path] {
+				t.Errorf("route HEAD %s has no GET", path)
+			}
+			continue
+		}
 		registered[r.Method+" "+path] = true
 		if !documented[r.Method+" "+path] {
 			t.Errorf("route %s %s is not in the OpenAPI document", r.Method, path)
@@ -394,6 +402,34 @@ func TestEveryRouteIsDocumentedAndEveryDocumentedRouteExists(t *testing.T) {
 			t.Errorf("the OpenAPI document has %s, which the server does not serve", route)
 		}
 	}
+}
+
+// TestHeadAndCanonicalIDs: HEAD answers every GET route with GET's status
+// and headers and no body; an id has one spelling.
+func TestHeadAndCanonicalIDs(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{})
+	alice, aliceID := a.user("Alice")
+	p := a.property(alice)
+	s := server.New(stub{}, server.Config{})
+	for _, r := range s.Routes() {
+		if r.Method != http.MethodGet {
+			continue
+		}
+		path := strings.NewReplacer(":id", fmt.Sprint(p.ID), ":room_id", fmt.Sprint(p.Rooms[0].ID)).Replace(r.Path)
+		if r.Path == "/v1/users/:id" {
+			path = fmt.Sprintf("/v1/users/%d", aliceID)
+		}
+		get, head := a.do("GET", path, alice, nil), a.do("HEAD", path, alice, nil)
+		if head.status != get.status || len(head.body) != 0 || head.header.Get("Content-Type") != get.header.Get("Content-Type") ||
+			head.header.Get("ETag") != get.header.Get("ETag") {
+			t.Errorf("HEAD %s: %d, %d bytes, %q; GET: %d, %q", path, head.status, len(head.body),
+				head.header.Get("Content-Type"), get.status, get.header.Get("Content-Type"))
+		}
+	}
+	for _, id := range []string{"+1", "01", "1.0", "0x1", "1e0", " 1", "00000000000000000000001"} {
+		wantProblem(t, "property "+id, a.do("GET", "/v1/properties/"+url.PathEscape(id), "", nil), 404, "not_found")
+	}
+	wantProblem(t, "room +1", a.do("GET", fmt.Sprintf("/v1/properties/%d/rooms/+%d", p.ID, p.Rooms[0].ID), "", nil), 404, "not_found")
 }
 
 // TestLogsHoldNoSecrets: the access log of a session never contains the
