@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -70,7 +71,33 @@ func loadCredentials(dir string) (credentialsFile, error) {
 	return cf, nil
 }
 
-// save writes the file atomically with mode 0600 in a 0700 directory.
+// updateCredentials changes the credentials file under an exclusive lock
+// (flock on a lock file beside it), so that concurrent log-ins to different
+// backends with one HOME each keep their entry: reading, changing and
+// writing back without it, the last writer erased the others' entries.
+func updateCredentials(dir string, change func(*credentialsFile)) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, credentialsName+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close() // closing releases the lock
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("lock %s: %w", lock.Name(), err)
+	}
+	cf, err := loadCredentials(dir)
+	if err != nil {
+		return err
+	}
+	change(&cf)
+	return cf.save(dir)
+}
+
+// save writes the file atomically (a new file renamed over the old one:
+// readers see the old or the new, never half) with mode 0600 in a 0700
+// directory.
 func (cf credentialsFile) save(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err

@@ -197,16 +197,13 @@ func (f *Factory) saveCredential(ctx context.Context, c credential) error {
 	if err != nil {
 		return err
 	}
-	cf, err := loadCredentials(dir)
-	if err != nil {
-		return err
-	}
-	if c.Token == "" {
-		delete(cf.Backends, key)
-	} else {
-		cf.Backends[key] = c
-	}
-	return cf.save(dir)
+	return updateCredentials(dir, func(cf *credentialsFile) {
+		if c.Token == "" {
+			delete(cf.Backends, key)
+		} else {
+			cf.Backends[key] = c
+		}
+	})
 }
 
 // Close releases the backend.
