@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -80,6 +81,14 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	// The file holds password hashes, emails and birth dates: create it
+	// readable by its owner only (SQLite gives the -wal and -shm files the
+	// database file's mode).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	// Pragmas go in the DSN so that every connection the pool opens gets them;
 	// foreign keys in particular are off by default on each new connection.

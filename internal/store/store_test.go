@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -188,6 +190,29 @@ func TestRedact(t *testing.T) {
 	} {
 		if got := store.Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSQLiteFileIsPrivate: the database holds password hashes, emails and
+// birth dates; other local users cannot read it, nor its WAL.
+func TestSQLiteFileIsPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new", "realty")
+	path := filepath.Join(dir, "realty.db")
+	st, err := store.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]os.FileMode{dir: 0o700, path: 0o600, path + "-wal": 0o600, path + "-shm": 0o600} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if got := fi.Mode().Perm(); got != want {
+			t.Errorf("%s has mode %v, want %v", filepath.Base(name), got, want)
 		}
 	}
 }
