@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/realtyhq/realty/internal/server"
 	"github.com/realtyhq/realty/internal/service"
 	"github.com/realtyhq/realty/internal/testdb"
+	"github.com/realtyhq/realty/pkg/realty"
 )
 
 func TestSignupThrottling(t *testing.T) {
@@ -94,4 +96,21 @@ func TestWriteRateLimit(t *testing.T) {
 	if r := a.do("GET", "/v1/properties", alice, nil); r.status != 200 {
 		t.Errorf("read over the write limit: %d", r.status)
 	}
+}
+
+// full fails every write as a database without space does.
+type full struct{ realty.Service }
+
+func (full) CreateProperty(context.Context, realty.NewProperty) (realty.Property, error) {
+	return realty.Property{}, fmt.Errorf("%w: database or disk is full (13)", realty.ErrStorageFull)
+}
+
+func TestStorageFullIs507AndNotReady(t *testing.T) {
+	a := serve(t, stub{svc: full{}, ready: realty.ErrStorageFull}, server.Config{})
+	r := a.do("POST", "/v1/properties", "rty_x", map[string]any{"name": "Loft", "type": "loft", "city": "Lyon"})
+	wantProblem(t, "create on a full disk", r, 507, "insufficient_storage")
+	if strings.Contains(string(r.body), "(13)") {
+		t.Errorf("the driver's message reached the client: %s", r.body)
+	}
+	wantProblem(t, "readyz on a full disk", a.do("GET", "/readyz", "", nil), 503, "unavailable")
 }

@@ -61,6 +61,9 @@ func toProblem(err error) *Problem {
 		p = newProblem(http.StatusConflict, "conflict", err.Error())
 	case errors.Is(err, realty.ErrPrecondition):
 		p = newProblem(http.StatusPreconditionFailed, "precondition_failed", err.Error())
+	case errors.Is(err, realty.ErrStorageFull):
+		p = newProblem(http.StatusInsufficientStorage, "insufficient_storage",
+			"the database cannot store anything more now (disk full or read-only); reading still works")
 	case errors.Is(err, realty.ErrRateLimited):
 		p = newProblem(http.StatusTooManyRequests, "rate_limited", err.Error())
 		p.retryAfter = retryAfter(err, "1")

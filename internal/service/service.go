@@ -70,8 +70,9 @@ func (c *Core) dummyHash() string {
 // stops working at once.
 func (c *Core) For(token string) realty.Service { return &session{c: c, token: token} }
 
-// Ready fails when the database cannot be reached or its schema is not the
-// one this binary expects (for readiness probes).
+// Ready fails when the database cannot be reached, its schema is not the
+// one this binary expects, or it cannot store anything now (for readiness
+// probes).
 func (c *Core) Ready(ctx context.Context) error {
 	if err := c.st.Ping(ctx); err != nil {
 		return err
@@ -83,7 +84,7 @@ func (c *Core) Ready(ctx context.Context) error {
 	if !current {
 		return errors.New("the database schema is not current: run 'realty migrate up'")
 	}
-	return nil
+	return c.st.Writable(ctx)
 }
 
 // PoolStats returns the database pools' statistics.

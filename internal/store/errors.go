@@ -40,6 +40,10 @@ func mapErr(err error) error {
 	if isUnique(err) {
 		return realty.ErrConflict
 	}
+	if storageFull(err) {
+		// The driver's words stay in the chain for the log, not for clients.
+		return fmt.Errorf("%w: the database cannot store more now (disk full or read-only): %w", realty.ErrStorageFull, err)
+	}
 	if unavailable(err) {
 		return fmt.Errorf("%w: database: %w", realty.ErrUnavailable, err)
 	}
@@ -53,6 +57,33 @@ func isUnique(err error) bool {
 	}
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && me.Number == mysqlDupEntry
+}
+
+// MySQL errors that say the server cannot write now: a full table space or
+// disk, or a server in read-only mode.
+const (
+	mysqlDiskFull       = 1021
+	mysqlTableFull      = 1114
+	mysqlReadOnlyOption = 1290
+	mysqlReadOnlyTx     = 1792
+	mysqlErrorOnWrite   = 3
+)
+
+// storageFull reports errors that say the database cannot store more.
+func storageFull(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		code := se.Code() & 0xff
+		return code == sqlite3.SQLITE_FULL || code == sqlite3.SQLITE_READONLY
+	}
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case mysqlDiskFull, mysqlTableFull, mysqlReadOnlyOption, mysqlReadOnlyTx, mysqlErrorOnWrite:
+			return true
+		}
+	}
+	return false
 }
 
 // isForeignKey reports a reference to a row that does not exist.

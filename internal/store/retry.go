@@ -9,6 +9,8 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/realtyhq/realty/pkg/realty"
 )
 
 // Transactions the database aborts to resolve contention are run again, in
@@ -40,6 +42,9 @@ func retryable(err error) bool {
 func (s *Store) retry(ctx context.Context, fn func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn()
+		if err != nil && (storageFull(err) || errors.Is(err, realty.ErrStorageFull)) {
+			s.storageFailedAt.Store(time.Now().UnixNano())
+		}
 		if err == nil || !retryable(err) || attempt == maxAttempts {
 			return err
 		}

@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -26,6 +27,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/realtyhq/realty/migrations"
+	"github.com/realtyhq/realty/pkg/realty"
 )
 
 // Store is an open database. It is safe for concurrent use.
@@ -36,6 +38,10 @@ type Store struct {
 	location  string   // where the data is, without any password
 	forUpdate string   // row-lock suffix of SELECTs that precede an update
 	retries   atomic.Int64
+	path      string // SQLite: the database file
+	// storageFailedAt is when a write last failed for lack of storage
+	// (Unix nanoseconds; 0: never).
+	storageFailedAt atomic.Int64
 	// beforeCommit, when set (tests), runs in every transaction before COMMIT.
 	beforeCommit func(*Tx) error
 }
@@ -109,7 +115,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.NumCPU())
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	s := &Store{dialect: migrations.SQLite, read: read, write: write, location: "sqlite:" + path}
+	s := &Store{dialect: migrations.SQLite, read: read, write: write, location: "sqlite:" + path, path: path}
 	// The writer connects first: it creates the file and switches it to WAL.
 	if err := s.write.PingContext(ctx); err != nil {
 		s.Close()
@@ -209,6 +215,41 @@ func (s *Store) String() string { return s.location }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return mapErr(s.write.PingContext(ctx)) }
+
+// storageCooldown is how long Writable fails after a write failed for lack
+// of storage: a load balancer takes the server out of rotation meanwhile,
+// then its traffic tells again.
+const storageCooldown = 15 * time.Second
+
+// minFreeBytes is the free space under an SQLite file below which writes
+// are about to fail.
+const minFreeBytes = 4 << 20
+
+// Writable fails, with ErrStorageFull, while writes cannot succeed: for a
+// while after one failed for lack of storage, when the file system under
+// an SQLite file is (nearly) full, or when a MySQL server is read-only.
+func (s *Store) Writable(ctx context.Context) error {
+	if at := s.storageFailedAt.Load(); at != 0 {
+		if since := time.Since(time.Unix(0, at)); since < storageCooldown {
+			return fmt.Errorf("%w: a write failed for lack of storage %s ago", realty.ErrStorageFull, since.Round(time.Second))
+		}
+	}
+	if s.dialect == migrations.SQLite {
+		var fs syscall.Statfs_t
+		if err := syscall.Statfs(filepath.Dir(s.path), &fs); err == nil && fs.Bavail*uint64(fs.Bsize) < minFreeBytes {
+			return fmt.Errorf("%w: %d bytes free under %s", realty.ErrStorageFull, fs.Bavail*uint64(fs.Bsize), s.path)
+		}
+		return nil
+	}
+	var readOnly int
+	if err := s.write.QueryRowxContext(ctx, "SELECT @@global.read_only").Scan(&readOnly); err != nil {
+		return mapErr(err)
+	}
+	if readOnly != 0 {
+		return fmt.Errorf("%w: the MySQL server is read-only", realty.ErrStorageFull)
+	}
+	return nil
+}
 
 // Migrate applies the pending migrations and returns them.
 func (s *Store) Migrate(ctx context.Context) ([]migrations.Migration, error) {

@@ -40,13 +40,14 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.kind }
 
 var kinds = map[string]error{
-	"not_found":           realty.ErrNotFound,
-	"unauthenticated":     realty.ErrUnauthenticated,
-	"forbidden":           realty.ErrForbidden,
-	"conflict":            realty.ErrConflict,
-	"precondition_failed": realty.ErrPrecondition,
-	"unavailable":         realty.ErrUnavailable,
-	"rate_limited":        realty.ErrRateLimited,
+	"not_found":            realty.ErrNotFound,
+	"unauthenticated":      realty.ErrUnauthenticated,
+	"forbidden":            realty.ErrForbidden,
+	"conflict":             realty.ErrConflict,
+	"precondition_failed":  realty.ErrPrecondition,
+	"unavailable":          realty.ErrUnavailable,
+	"rate_limited":         realty.ErrRateLimited,
+	"insufficient_storage": realty.ErrStorageFull,
 }
 
 // problemError maps a problem response back to the typed error it came from.
@@ -80,6 +81,8 @@ func codeOf(status int) string {
 		return "forbidden"
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return "unavailable"
+	case http.StatusInsufficientStorage:
+		return "insufficient_storage"
 	}
 	return "internal"
 }

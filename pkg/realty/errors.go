@@ -24,6 +24,9 @@ var (
 	ErrPrecondition = errors.New("precondition failed")
 	// ErrUnavailable: the backend (database, server) cannot be reached now.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrStorageFull: the database cannot store anything more now (disk
+	// full, database read-only); reads still work.
+	ErrStorageFull = errors.New("insufficient storage")
 	// ErrRateLimited: too many attempts (log-ins, sign-ups, writes); retry later.
 	ErrRateLimited = errors.New("rate limited")
 )
