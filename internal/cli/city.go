@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/realtyhq/realty/pkg/realty"
 )
 
 func newCityCmd(f *Factory) *cobra.Command {
@@ -13,30 +15,60 @@ func newCityCmd(f *Factory) *cobra.Command {
 		Short:   "See the cities that have properties",
 		Args:    noArgs,
 	}
-	cmd.AddCommand(&cobra.Command{
-		Use:     "list",
-		Short:   "List the cities that have properties, with their counts",
-		Long:    "List every city that has at least one property, with how many, in alphabetical order.",
-		Example: "  realty city list\n  realty city list --jq '.[] | select(.count > 10) | .city'",
-		Args:    noArgs,
+	cmd.AddCommand(newCityListCmd(f))
+	return cmd
+}
+
+func newCityListCmd(f *Factory) *cobra.Command {
+	var filter realty.CityFilter
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the cities that have properties, with their counts",
+		Long: `List the cities that have at least one property, with how many, in
+alphabetical order of their keys (case and accents ignored), a page at a time
+(20 by default, at most 100). --prefix keeps the cities whose name starts
+with it. Follow the printed --cursor for the next page, or pass --all.`,
+		Example: `  realty city list
+  realty city list --prefix saint
+  realty city list --all --jq '.items[] | select(.count > 10) | .city'`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := f.Service(cmd.Context())
+			ctx := cmd.Context()
+			svc, err := f.Service(ctx)
 			if err != nil {
 				return err
 			}
-			cities, err := svc.Cities(cmd.Context())
+			if cmd.Flags().Changed("limit") && filter.Limit < 1 {
+				return realty.Invalid("limit", "must be at least 1")
+			}
+			page, err := pages(filter.Cursor, all, func(cursor string) (realty.Page[realty.CityCount], error) {
+				filter.Cursor = cursor
+				return svc.Cities(ctx, filter)
+			})
 			if err != nil {
 				return err
 			}
 			if f.machine() {
-				return f.printJSON(cities)
+				return f.printJSON(page)
 			}
 			t := newTable(f.IO, "CITY", "PROPERTIES")
-			for _, c := range cities {
+			for _, c := range page.Items {
 				t.add(c.City, fmt.Sprint(c.Count))
 			}
-			return t.print()
+			if err := t.print(); err != nil {
+				return err
+			}
+			if page.NextCursor != "" {
+				f.status("More: add --cursor %s (or --all)", page.NextCursor)
+			}
+			return nil
 		},
-	})
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&filter.Prefix, "prefix", "", "only cities whose name starts with this (case and accents ignored)")
+	fl.IntVar(&filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
+	fl.StringVar(&filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
+	fl.BoolVar(&all, "all", false, "list every page")
 	return cmd
 }

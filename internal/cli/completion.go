@@ -52,19 +52,20 @@ func completeValues(values []string) completeFunc {
 	}
 }
 
-// completeCities offers the cities that have properties.
+// completeCities offers the cities that have properties and start with what
+// is typed: one page of the server's prefix search, however many cities exist.
 func completeCities(f *Factory) completeFunc {
-	return func(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return func(cmd *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		svc, err := f.Service(cmd.Context())
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
-		cities, err := svc.Cities(cmd.Context())
+		page, err := svc.Cities(cmd.Context(), realty.CityFilter{Prefix: prefix, Limit: realty.MaxPageSize})
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
-		out := make([]cobra.Completion, len(cities))
-		for i, c := range cities {
+		out := make([]cobra.Completion, len(page.Items))
+		for i, c := range page.Items {
 			out[i] = cobra.CompletionWithDesc(c.City, fmt.Sprintf("%d properties", c.Count))
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp

@@ -93,11 +93,19 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 
 // listPages returns one page, or with all every page joined.
 func listPages(ctx context.Context, svc realty.Service, f realty.PropertyFilter, all bool) (realty.Page[realty.PropertySummary], error) {
-	page, err := svc.Properties(ctx, f)
+	return pages(f.Cursor, all, func(cursor string) (realty.Page[realty.PropertySummary], error) {
+		f.Cursor = cursor
+		return svc.Properties(ctx, f)
+	})
+}
+
+// pages fetches the page at cursor, or with all it and every page after,
+// joined.
+func pages[T any](cursor string, all bool, fetch func(cursor string) (realty.Page[T], error)) (realty.Page[T], error) {
+	page, err := fetch(cursor)
 	for all && err == nil && page.NextCursor != "" {
-		f.Cursor = page.NextCursor
-		var next realty.Page[realty.PropertySummary]
-		next, err = svc.Properties(ctx, f)
+		var next realty.Page[T]
+		next, err = fetch(page.NextCursor)
 		page.Items, page.NextCursor = append(page.Items, next.Items...), next.NextCursor
 	}
 	return page, err

@@ -1,7 +1,9 @@
 package contract
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -301,9 +303,9 @@ func testFilters(t *testing.T, e *env) {
 	want := lyon.PropertySummary
 	same(t, "list item carries room_count and total_area", page.Items[0], want)
 
-	cities := must[[]realty.CityCount](t, "cities")(e.anon().Cities(e.ctx))
+	cities := must[realty.Page[realty.CityCount]](t, "cities")(e.anon().Cities(e.ctx, realty.CityFilter{}))
 	got := map[string]int{}
-	for _, c := range cities {
+	for _, c := range cities.Items {
 		got[realty.CityKey(c.City)] = c.Count
 	}
 	same(t, "city counts", got, map[string]int{"paris": 2, "lyon": 1, "saint etienne": 1, "l hay les roses": 1})
@@ -432,7 +434,7 @@ func testOwnerEdits(t *testing.T, e *env) {
 	wantErr(t, "delete twice", alice.svc.DeleteProperty(e.ctx, p.ID, 0), realty.ErrNotFound)
 	_, err = alice.svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "cellar"}, 0)
 	wantErr(t, "add room to deleted", err, realty.ErrNotFound)
-	if cities := must[[]realty.CityCount](t, "cities")(e.anon().Cities(e.ctx)); len(cities) != 0 {
+	if cities := must[realty.Page[realty.CityCount]](t, "cities")(e.anon().Cities(e.ctx, realty.CityFilter{})); len(cities.Items) != 0 {
 		t.Errorf("cities after delete = %v", cities)
 	}
 }
@@ -570,5 +572,59 @@ func testImport(t *testing.T, e *env) {
 	all := must[realty.Page[realty.PropertySummary]](t, "list")(e.anon().Properties(e.ctx, realty.PropertyFilter{}))
 	if len(all.Items) != 3 {
 		t.Errorf("%d properties after refused imports, want 3", len(all.Items))
+	}
+}
+
+func testCityPagination(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	var in []realty.NewProperty
+	var want []string
+	for i := range 25 {
+		city := fmt.Sprintf("Ville %02d", i)
+		if i%5 == 0 {
+			city = fmt.Sprintf("Saint-Été %02d", i)
+		}
+		want = append(want, realty.CityKey(city))
+		for range 1 + i%3 {
+			in = append(in, sampleProperty("P", city))
+		}
+	}
+	must[[]int64](t, "import")(alice.svc.ImportProperties(e.ctx, in))
+	slices.Sort(want)
+
+	var got []string
+	f := realty.CityFilter{Limit: 10}
+	for pages := 1; ; pages++ {
+		page := must[realty.Page[realty.CityCount]](t, "cities page")(e.anon().Cities(e.ctx, f))
+		for _, c := range page.Items {
+			got = append(got, realty.CityKey(c.City))
+		}
+		if page.NextCursor == "" {
+			if pages != 3 {
+				t.Errorf("25 cities by 10 came in %d pages", pages)
+			}
+			break
+		}
+		f.Cursor = page.NextCursor
+		if pages > 5 {
+			t.Fatal("city pagination does not end")
+		}
+	}
+	same(t, "every city once, in key order", got, want)
+
+	saints := must[realty.Page[realty.CityCount]](t, "prefix")(e.anon().Cities(e.ctx, realty.CityFilter{Prefix: "SAINT ete"}))
+	if len(saints.Items) != 5 || saints.NextCursor != "" || saints.Items[0].City != "Saint-Été 00" || saints.Items[0].Count != 1 {
+		t.Errorf("prefix search = %s", describe(saints))
+	}
+	def := must[realty.Page[realty.CityCount]](t, "default page")(e.anon().Cities(e.ctx, realty.CityFilter{}))
+	if len(def.Items) != realty.DefaultPageSize || def.NextCursor == "" {
+		t.Errorf("default page has %d cities", len(def.Items))
+	}
+	for _, bad := range []realty.CityFilter{{Cursor: "not-a-cursor"}, {Cursor: "cDox"}, {Limit: -1}, {Prefix: strings.Repeat("x", 101)}} {
+		_, err := e.anon().Cities(e.ctx, bad)
+		var ve *realty.ValidationError
+		if !errors.As(err, &ve) {
+			t.Errorf("cities %+v: %v; want a validation error", bad, err)
+		}
 	}
 }

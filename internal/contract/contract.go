@@ -43,6 +43,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		{"RoomMustBelongToProperty", testRoomBelongs},
 		{"RoomLimits", testRoomLimits},
 		{"ImportProperties", testImport},
+		{"CityPagination", testCityPagination},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -282,11 +282,17 @@ func (s *Server) removeRoom(c echo.Context) error {
 }
 
 func (s *Server) cities(c echo.Context) error {
-	cities, err := s.svc(c).Cities(c.Request().Context())
+	q := c.QueryParams()
+	f := realty.CityFilter{Prefix: q.Get("prefix"), Cursor: q.Get("cursor")}
+	var err error
+	if f.Limit, err = queryLimit(c); err != nil {
+		return err
+	}
+	page, err := s.svc(c).Cities(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": cities})
+	return c.JSON(http.StatusOK, page)
 }
 
 // roomPath reads the property and room ids of a room's path.

@@ -80,18 +80,29 @@ func ifMatch(c echo.Context) (int64, error) {
 	return v, nil
 }
 
+// queryLimit reads the page size of a list: 0 when absent.
+func queryLimit(c echo.Context) (int, error) {
+	q := c.QueryParams()
+	if !q.Has("limit") {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(q.Get("limit"))
+	if err != nil || n < 1 {
+		return 0, realty.Invalid("limit", "must be a whole number from 1 to 100")
+	}
+	return n, nil
+}
+
 // listFilter reads the query of GET /v1/properties.
 func listFilter(c echo.Context) (realty.PropertyFilter, error) {
 	q := c.QueryParams()
 	f := realty.PropertyFilter{City: q.Get("city"), Type: realty.PropertyType(q.Get("type")), Cursor: q.Get("cursor")}
 	var bad realty.ValidationError
-	if s := q.Get("limit"); s != "" || q.Has("limit") {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			bad.Fields = append(bad.Fields, realty.FieldError{Field: "limit", Message: "must be a whole number from 1 to 100"})
-		}
-		f.Limit = n
+	n, err := queryLimit(c)
+	if err != nil {
+		bad.Fields = append(bad.Fields, realty.FieldError{Field: "limit", Message: "must be a whole number from 1 to 100"})
 	}
+	f.Limit = n
 	if s := q.Get("owner_id"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 1 {

@@ -336,8 +336,8 @@ type panicky struct{ realty.Service }
 // down fails every call as a database that went away does.
 type down struct{ realty.Service }
 
-func (down) Cities(context.Context) ([]realty.CityCount, error) {
-	return nil, fmt.Errorf("%w: database: dial tcp 10.0.0.9:3306: connect: connection refused (user realty)", realty.ErrUnavailable)
+func (down) Cities(context.Context, realty.CityFilter) (realty.Page[realty.CityCount], error) {
+	return realty.Page[realty.CityCount]{}, fmt.Errorf("%w: database: dial tcp 10.0.0.9:3306: connect: connection refused (user realty)", realty.ErrUnavailable)
 }
 
 func TestPanicAnswers500AndServerKeepsServing(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -30,4 +31,23 @@ func decodeCursor(c string) (int64, error) {
 		return 0, bad
 	}
 	return id, nil
+}
+
+// City cursors are base64url of "c:<last city key>".
+const cityCursorPrefix = "c:"
+
+func encodeCityCursor(lastKey string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cityCursorPrefix + lastKey))
+}
+
+func decodeCityCursor(c string) (string, error) {
+	if c == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	key, ok := strings.CutPrefix(string(b), cityCursorPrefix)
+	if err != nil || !ok || key == "" || !utf8.ValidString(key) {
+		return "", realty.Invalid("cursor", "is not a cursor returned by a previous page")
+	}
+	return key, nil
 }

@@ -210,6 +210,27 @@ func (s *session) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVe
 	})
 }
 
-func (s *session) Cities(ctx context.Context) ([]realty.CityCount, error) {
-	return s.c.st.Cities(ctx)
+func (s *session) Cities(ctx context.Context, f realty.CityFilter) (realty.Page[realty.CityCount], error) {
+	var page realty.Page[realty.CityCount]
+	f, err := f.Validate()
+	if err != nil {
+		return page, err
+	}
+	after, err := decodeCityCursor(f.Cursor)
+	if err != nil {
+		return page, err
+	}
+	rows, err := s.c.st.Cities(ctx, realty.CityKey(f.Prefix), after, f.Limit+1)
+	if err != nil {
+		return page, err
+	}
+	if len(rows) > f.Limit { // one more than asked: there is a next page
+		rows = rows[:f.Limit]
+		page.NextCursor = encodeCityCursor(rows[f.Limit-1].Key)
+	}
+	page.Items = make([]realty.CityCount, len(rows))
+	for i, r := range rows {
+		page.Items[i] = r.CityCount
+	}
+	return page, nil
 }

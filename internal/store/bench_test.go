@@ -66,7 +66,7 @@ func BenchmarkCities(b *testing.B) {
 			st := testdb.Open(b, dialect)
 			seed(b, st, 20000, 40)
 			for b.Loop() {
-				cities, err := st.Cities(ctx)
+				cities, err := st.Cities(ctx, "", "", 100)
 				if err != nil || len(cities) != 40 {
 					b.Fatalf("%d cities, %v", len(cities), err)
 				}

@@ -171,19 +171,33 @@ func (tx *Tx) Room(ctx context.Context, roomID int64) (realty.Room, error) {
 	return rooms[0], nil
 }
 
-// Cities returns every city that has properties, with its count, by key.
-// The count comes from the (city_key, id) index alone; the name shown is the
-// spelling of the key's first property, one index lookup per city. (Reading
-// MIN(city) instead took a row lookup per property: 2.9 s for 1 000 000 on
-// SQLite, against 0.13 s now.)
-func (s *Store) Cities(ctx context.Context) ([]realty.CityCount, error) {
-	var out []realty.CityCount
-	err := sqlx.SelectContext(ctx, s.read, &out, `SELECT
-		(SELECT p.city FROM properties p WHERE p.city_key = g.city_key ORDER BY p.id LIMIT 1) AS city, g.count
-		FROM (SELECT city_key, COUNT(*) AS count FROM properties GROUP BY city_key) g ORDER BY g.city_key`)
-	if out == nil {
-		out = []realty.CityCount{}
+// CityRow is a city with its key and count.
+type CityRow struct {
+	realty.CityCount
+	Key string `db:"city_key"`
+}
+
+// maxRune sorts after every character, in SQLite's byte order of UTF-8 and
+// in MySQL's utf8mb4_bin alike: key < prefix+maxRune is "starts with prefix".
+const maxRune = "\U0010FFFF"
+
+// Cities returns up to limit cities by key after afterKey, whose keys start
+// with keyPrefix, with their counts. The groups are cut from the
+// (city_key, id) index in key order and the scan stops after limit of them,
+// so a page costs the same whatever the number of cities. The name shown is
+// the spelling of the key's first property, one index lookup per city.
+// (Reading MIN(city) instead took a row lookup per property: 2.9 s for
+// 1 000 000 on SQLite, against 0.13 s.)
+func (s *Store) Cities(ctx context.Context, keyPrefix, afterKey string, limit int) ([]CityRow, error) {
+	where, args := []string{"city_key > ?"}, []any{afterKey}
+	if keyPrefix != "" {
+		where, args = append(where, "city_key >= ?", "city_key < ?"), append(args, keyPrefix, keyPrefix+maxRune)
 	}
+	out := []CityRow{}
+	err := sqlx.SelectContext(ctx, s.read, &out, `SELECT
+		(SELECT p.city FROM properties p WHERE p.city_key = g.city_key ORDER BY p.id LIMIT 1) AS city, g.city_key, g.count
+		FROM (SELECT city_key, COUNT(*) AS count FROM properties WHERE `+strings.Join(where, " AND ")+`
+			GROUP BY city_key ORDER BY city_key LIMIT ?) g ORDER BY g.city_key`, append(args, limit)...)
 	return out, mapErr(err)
 }
 

@@ -11,48 +11,66 @@ import (
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
-// pickState is the city or type picker: a filter input and a list.
+// pickState is the city or type picker: a filter input and a list. The
+// cities are searched by the server, by prefix of their key, a page at a
+// time: the picker holds what it showed, not every city.
 type pickState struct {
 	input   textinput.Model
 	cities  []realty.CityCount
+	next    string // cursor of the next page of cities; "" on the last
 	loading bool
 	cursor  int
 }
 
+// cityPage is how many cities one request brings.
+const cityPage = 50
+
 func (m *Model) openCities() tea.Cmd {
 	in := newField("", "", "type to narrow, enter to pick", false).input
 	in.Focus()
-	m.pick = pickState{input: in, loading: true}
+	m.pick = pickState{input: in}
 	m.back, m.view = m.view, viewCities
+	return m.fetchCities(false)
+}
+
+// fetchCities asks for the first page of the cities matching the input, or
+// with more for the page after those shown.
+func (m *Model) fetchCities(more bool) tea.Cmd {
+	p := &m.pick
+	f := realty.CityFilter{Prefix: p.input.Value(), Limit: cityPage}
+	if more {
+		f.Cursor = p.next
+	}
+	p.loading = true
 	svc := m.svc
 	return func() tea.Msg {
 		ctx, cancel := m.deadline()
 		defer cancel()
-		c, err := svc.Cities(ctx)
-		return citiesMsg{cities: c, err: err}
+		page, err := svc.Cities(ctx, f)
+		return citiesMsg{prefix: f.Prefix, more: more, page: page, err: err}
 	}
 }
 
 func (m *Model) onCities(msg citiesMsg) {
-	m.pick.loading = false
+	p := &m.pick
+	if msg.prefix != p.input.Value() {
+		return // an answer for what was typed before: another request is on its way
+	}
+	p.loading = false
 	if msg.err != nil {
 		m.setStatus("", msg.err)
 		return
 	}
-	m.pick.cities = msg.cities
+	if msg.more {
+		p.cities = append(p.cities, msg.page.Items...)
+	} else {
+		p.cities, p.cursor = msg.page.Items, 0
+	}
+	p.next = msg.page.NextCursor
 }
 
-// matchingCities narrows the cities to those whose key contains the typed text.
-func (m *Model) matchingCities() []realty.CityCount {
-	q := realty.CityKey(m.pick.input.Value())
-	var out []realty.CityCount
-	for _, c := range m.pick.cities {
-		if strings.Contains(realty.CityKey(c.City), q) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+// matchingCities are the cities shown: the server matched them.
+func (m *Model) matchingCities() []realty.CityCount { return m.pick.cities }
 
 func (m *Model) cityKey(msg tea.KeyMsg) tea.Cmd {
 	p := &m.pick
@@ -62,7 +80,10 @@ func (m *Model) cityKey(msg tea.KeyMsg) tea.Cmd {
 		m.view = m.back
 		return nil
 	case "down", "ctrl+n":
-		p.cursor = min(p.cursor+1, len(matches)-1)
+		p.cursor = max(0, min(p.cursor+1, len(matches)-1))
+		if p.cursor >= len(matches)-5 && p.next != "" && !p.loading {
+			return m.fetchCities(true) // near the end of what is shown: bring the next page
+		}
 		return nil
 	case "up", "ctrl+p":
 		p.cursor = max(p.cursor-1, 0)
@@ -77,10 +98,14 @@ func (m *Model) cityKey(msg tea.KeyMsg) tea.Cmd {
 		m.setStatus("", nil)
 		return m.reloadList()
 	}
+	before := p.input.Value()
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
+	if p.input.Value() == before {
+		return cmd
+	}
 	p.cursor = 0
-	return cmd
+	return tea.Batch(cmd, m.fetchCities(false))
 }
 
 func (m *Model) openTypes() {
@@ -124,10 +149,10 @@ func (m *Model) cityView() string {
 	var b strings.Builder
 	b.WriteString(titleStyle.Render("Filter by city") + "\n")
 	b.WriteString("City: " + m.pick.input.View() + "\n\n")
-	if m.pick.loading {
+	matches := m.matchingCities()
+	if m.pick.loading && len(matches) == 0 {
 		return b.String() + dimStyle.Render("Loading cities…") + "\n"
 	}
-	matches := m.matchingCities()
 	if len(matches) == 0 {
 		b.WriteString(dimStyle.Render("No city with properties matches; enter filters on what you typed.") + "\n")
 	}

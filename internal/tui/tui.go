@@ -109,7 +109,9 @@ type (
 		err error
 	}
 	citiesMsg struct {
-		cities []realty.CityCount
+		prefix string // what the page was asked for
+		more   bool   // a next page, to append
+		page   realty.Page[realty.CityCount]
 		err    error
 	}
 	loginMsg struct {

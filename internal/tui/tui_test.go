@@ -259,6 +259,24 @@ func TestFilterByCityAndType(t *testing.T) {
 	})
 }
 
+// TestCityPickerPagesAndSearchesOnTheServer: the picker shows a page of
+// cities, brings the next ones as the cursor goes down, and narrows by
+// asking the server, not by holding every city.
+func TestCityPickerPagesAndSearchesOnTheServer(t *testing.T) {
+	eachMode(t, func(t *testing.T, w *world) {
+		w.importN(w.alice, 130, func(i int) string { return fmt.Sprintf("Ville %03d", i) })
+		d := w.open("")
+		d.keys("/").want("Filter by city", "Ville 001")
+		for range 129 {
+			d.keys("down")
+		}
+		d.want("Ville 130")
+		d.typ("ville 12").want("Ville 120", "Ville 129")
+		d.wantNot("Ville 119", "Ville 130")
+		d.keys("down", "down", "enter").want("City: Ville 122 · Type: any · 1 properties", "Property 122")
+	})
+}
+
 func TestOpenProperty(t *testing.T) {
 	eachMode(t, func(t *testing.T, w *world) {
 		a := realty.Area(1250)

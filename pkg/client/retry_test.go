@@ -38,7 +38,7 @@ func TestGetIsRetriedOn503(t *testing.T) {
 	ts, calls := flaky(2)
 	defer ts.Close()
 	c, _ := client.New(ts.URL, client.WithRetries(3, time.Millisecond))
-	if _, err := c.Cities(context.Background()); err != nil {
+	if _, err := c.Cities(context.Background(), realty.CityFilter{}); err != nil {
 		t.Fatalf("after two 503s: %v", err)
 	}
 	if calls.Load() != 3 {
@@ -50,7 +50,7 @@ func TestRetriesGiveUpWithTheTypedError(t *testing.T) {
 	ts, calls := flaky(100)
 	defer ts.Close()
 	c, _ := client.New(ts.URL, client.WithRetries(2, time.Millisecond))
-	_, err := c.Cities(context.Background())
+	_, err := c.Cities(context.Background(), realty.CityFilter{})
 	if !errors.Is(err, realty.ErrUnavailable) || calls.Load() != 3 {
 		t.Errorf("err %v after %d calls; want unavailable after 3", err, calls.Load())
 	}
@@ -86,7 +86,7 @@ func TestContextIsHonoured(t *testing.T) {
 	c, _ := client.New(ts.URL, client.WithRetries(10, time.Hour))
 	ctx, cancel := context.WithCancel(context.Background())
 	go cancel()
-	if _, err := c.Cities(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := c.Cities(ctx, realty.CityFilter{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }

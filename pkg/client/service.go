@@ -124,11 +124,19 @@ func (c *Client) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVer
 		ifVersion: ifVersion}, nil)
 }
 
-// Cities lists the cities that have properties, with their counts.
-func (c *Client) Cities(ctx context.Context) ([]realty.CityCount, error) {
-	var out struct {
-		Items []realty.CityCount `json:"items"`
+// Cities lists the cities that have properties, with their counts, a page at a time.
+func (c *Client) Cities(ctx context.Context, f realty.CityFilter) (realty.Page[realty.CityCount], error) {
+	q := url.Values{}
+	if f.Prefix != "" {
+		q.Set("prefix", f.Prefix)
 	}
-	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/cities"}, &out)
-	return out.Items, err
+	if f.Limit != 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	if f.Cursor != "" {
+		q.Set("cursor", f.Cursor)
+	}
+	var page realty.Page[realty.CityCount]
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/cities", query: q}, &page)
+	return page, err
 }

@@ -47,6 +47,7 @@ type Service interface {
 	UpdateRoom(ctx context.Context, propertyID, roomID int64, in RoomPatch, ifVersion int64) (Room, error)
 	// RemoveRoom removes a room of the owner's property.
 	RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) error
-	// Cities lists the cities that have properties, with their counts.
-	Cities(ctx context.Context) ([]CityCount, error)
+	// Cities lists the cities that have properties, with their counts, in
+	// the order of their keys, a page at a time.
+	Cities(ctx context.Context, f CityFilter) (Page[CityCount], error)
 }

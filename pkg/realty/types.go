@@ -129,6 +129,13 @@ type PropertyFilter struct {
 	Cursor  string       // NextCursor of the previous page
 }
 
+// CityFilter selects and pages cities.
+type CityFilter struct {
+	Prefix string // only cities whose key starts with the key of this text ("saint e" finds Saint-Étienne)
+	Limit  int    // page size: 0 means DefaultPageSize; clamped to MaxPageSize
+	Cursor string // NextCursor of the previous page
+}
+
 // Page sizes.
 const (
 	DefaultPageSize = 20

@@ -263,18 +263,39 @@ func (f PropertyFilter) Validate() (PropertyFilter, error) {
 	if f.OwnerID < 0 {
 		p.add("owner_id", "must be a positive id")
 	}
-	switch {
-	case f.Limit < 0:
-		p.add("limit", "must be at least 1")
-	case f.Limit == 0:
-		f.Limit = DefaultPageSize
-	case f.Limit > MaxPageSize:
-		f.Limit = MaxPageSize
-	}
+	f.Limit = pageSize(&p, f.Limit)
 	if len(f.Cursor) > MaxCursor {
 		p.add("cursor", "is not a cursor returned by a previous page")
 	}
 	return f, p.err()
+}
+
+// Validate checks a city filter and returns it with its page size resolved.
+func (f CityFilter) Validate() (CityFilter, error) {
+	var p problems
+	f.Prefix = NormalizeCity(f.Prefix)
+	if utf8.RuneCountInString(f.Prefix) > MaxCity {
+		p.add("prefix", "must be at most %d characters", MaxCity)
+	}
+	f.Limit = pageSize(&p, f.Limit)
+	if len(f.Cursor) > MaxCursor {
+		p.add("cursor", "is not a cursor returned by a previous page")
+	}
+	return f, p.err()
+}
+
+// pageSize resolves a requested page size: the default for 0, clamped to
+// the maximum, invalid below 1.
+func pageSize(p *problems, n int) int {
+	switch {
+	case n < 0:
+		p.add("limit", "must be at least 1")
+	case n == 0:
+		return DefaultPageSize
+	case n > MaxPageSize:
+		return MaxPageSize
+	}
+	return n
 }
 
 // NormalizeEmail trims, lower-cases and NFC-normalizes an email address, so
