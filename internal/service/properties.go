@@ -53,15 +53,23 @@ func (s *session) ImportProperties(ctx context.Context, in []realty.NewProperty)
 	}
 	ids := make([]int64, len(in))
 	now := s.c.clock()
-	err = s.c.st.InTx(ctx, func(tx *store.Tx) error {
-		for i, p := range in {
-			var err error
-			if ids[i], err = insertProperty(ctx, tx, u.ID, p, now); err != nil {
-				return err
-			}
+	weight := func(i int) int { // rows written: the property, its rooms and their features
+		n := 1 + len(in[i].Rooms)
+		for _, r := range in[i].Rooms {
+			n += len(r.Features)
 		}
-		return nil
+		return n
+	}
+	done, err := s.c.st.InChunks(ctx, len(in), weight, func(tx *store.Tx, i int) error {
+		var err error
+		ids[i], err = insertProperty(ctx, tx, u.ID, in[i], now)
+		return err
 	})
+	if err != nil && done > 0 {
+		return nil, fmt.Errorf("the import stopped after %d of %d properties: properties[0] to properties[%d] "+
+			"(ids %d to %d) were imported and stay, the others were not; import them again: %w",
+			done, len(in), done-1, ids[0], ids[done-1], err)
+	}
 	if err != nil {
 		return nil, err
 	}

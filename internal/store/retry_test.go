@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -36,7 +37,7 @@ func TestTransactionsRetryContention(t *testing.T) {
 		runs := 0
 		err := st.InTx(ctx, func(tx *store.Tx) error {
 			runs++
-			_, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: "P", Type: "house", City: "Lyon", CityKey: "lyon"})
+			_, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: "P", Type: "house", City: "Lyon", CityKey: "lyon", At: time.Now().UTC()})
 			return err
 		})
 		if err != nil || runs != 4 {
@@ -59,4 +60,47 @@ func TestTransactionsRetryContention(t *testing.T) {
 	if runs != 1 {
 		t.Errorf("a forbidden write ran %d times", runs)
 	}
+}
+
+// TestInChunks: on SQLite an import commits every chunkRows rows, so that
+// other writers get the lock in between; on MySQL it is one transaction.
+// When a chunk fails, the earlier ones stay and InChunks says how many.
+func TestInChunks(t *testing.T) {
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		owner, err := st.CreateUser(ctx, user("chunks@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		commits, failAt := 0, 0
+		st.SetBeforeCommit(func(*store.Tx) error {
+			commits++
+			if commits == failAt {
+				return errors.New("disk on fire")
+			}
+			return nil
+		})
+		insert := func(tx *store.Tx, i int) error {
+			_, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: fmt.Sprint("P", i), Type: "house", City: "Lyon", CityKey: "lyon", At: time.Now().UTC()})
+			return err
+		}
+		weight := func(int) int { return 300 }
+		done, err := st.InChunks(ctx, 10, weight, insert)
+		wantCommits := map[string]int{"sqlite": 3, "mysql": 1}[dialect] // 4+4+2 items of 300 rows on SQLite
+		if err != nil || done != 10 || commits != wantCommits {
+			t.Errorf("10 items: done %d, %d commits, %v; want 10 in %d", done, commits, err, wantCommits)
+		}
+		if dialect != "sqlite" {
+			return
+		}
+		commits, failAt = 0, 2
+		done, err = st.InChunks(ctx, 10, weight, insert)
+		if err == nil || done != 4 {
+			t.Errorf("second chunk failing: done %d, %v; want 4 and the error", done, err)
+		}
+		rows, _ := st.Properties(ctx, store.ListFilter{OwnerID: owner, Limit: 100})
+		if len(rows) != 14 {
+			t.Errorf("%d properties stored, want 10 + the first chunk's 4", len(rows))
+		}
+	})
 }

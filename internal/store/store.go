@@ -308,6 +308,40 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(*Tx) error) error {
 	return mapErr(tx.Commit())
 }
 
+// chunkRows bounds the rows one transaction of InChunks writes on SQLite,
+// where every writer waits for the one write lock: about 50 ms of work on
+// two cores, so that another user's write never waits long behind an
+// import.
+const chunkRows = 1000
+
+// InChunks runs fn for the items 0 to n-1 in write transactions. On SQLite
+// it commits each time the items' weights (rows written) reach chunkRows,
+// so that no transaction holds the database's write lock for long; on
+// MySQL, where locks are per row, all items go in one transaction. It
+// returns how many items were committed: on an error, items [0, done) stay
+// stored and the others are not.
+func (s *Store) InChunks(ctx context.Context, n int, weight func(i int) int, fn func(tx *Tx, i int) error) (done int, err error) {
+	for done < n {
+		end, rows := done, 0
+		for end < n && (s.dialect != migrations.SQLite || rows < chunkRows) {
+			rows += weight(end)
+			end++
+		}
+		if err := s.InTx(ctx, func(tx *Tx) error {
+			for i := done; i < end; i++ {
+				if err := fn(tx, i); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return done, err
+		}
+		done = end
+	}
+	return done, nil
+}
+
 // exec runs one write statement on its own, retried like a transaction.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	var res sql.Result
