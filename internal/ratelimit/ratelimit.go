@@ -5,6 +5,7 @@
 package ratelimit
 
 import (
+	"context"
 	"math"
 	"sync"
 	"time"
@@ -46,35 +47,58 @@ func New(maxKeys int) *Set {
 	return &Set{entries: map[string]*entry{}, max: maxKeys}
 }
 
+// Decision is what Allow decided, as the RateLimit-* headers tell it: of
+// the rules applied, the one with the fewest tokens left.
+type Decision struct {
+	OK        bool
+	Wait      time.Duration // when refused: how long until the cost would pass
+	Limit     int           // that rule's burst
+	Remaining int           // tokens left in its bucket
+	Reset     time.Duration // until its bucket is full again
+}
+
 // Allow takes cost tokens from the bucket of every rule, or from none: when
-// one rule refuses, nothing is taken and Allow returns how long to wait.
-func (s *Set) Allow(now time.Time, cost int, rules ...Rule) (bool, time.Duration) {
+// one rule refuses, nothing is taken and the decision says how long to wait.
+func (s *Set) Allow(now time.Time, cost int, rules ...Rule) Decision {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.entries) >= s.max {
 		s.evict(now)
 	}
+	d := Decision{OK: true, Remaining: -1}
 	reservations := make([]*rate.Reservation, 0, len(rules))
-	var wait time.Duration
+	limiters := make([]*rate.Limiter, 0, len(rules))
 	for _, r := range rules {
 		if r.Limit.PerMinute <= 0 {
 			continue
 		}
-		res := s.bucket(r, now).ReserveN(now, cost)
-		reservations = append(reservations, res)
+		lim := s.bucket(r, now)
+		res := lim.ReserveN(now, cost)
+		reservations, limiters = append(reservations, res), append(limiters, lim)
 		if !res.OK() {
-			wait = time.Minute // the cost exceeds the burst: never allowed at once
+			d.OK, d.Wait = false, time.Minute // the cost exceeds the burst: never allowed at once
 			continue
 		}
-		wait = max(wait, res.DelayFrom(now))
+		if wait := res.DelayFrom(now); wait > 0 {
+			d.OK, d.Wait = false, max(d.Wait, wait)
+		}
 	}
-	if wait > 0 {
+	if !d.OK {
 		for _, res := range reservations {
 			res.CancelAt(now)
 		}
-		return false, wait
 	}
-	return true, 0
+	for _, lim := range limiters {
+		tokens := lim.TokensAt(now)
+		if left := max(0, int(tokens)); d.Remaining < 0 || left < d.Remaining {
+			d.Limit, d.Remaining = lim.Burst(), left
+			d.Reset = time.Duration((float64(lim.Burst()) - tokens) / float64(lim.Limit()) * float64(time.Second))
+		}
+	}
+	if d.Remaining < 0 {
+		d.Remaining = 0 // no rule applied: no limit to report (Limit 0)
+	}
+	return d
 }
 
 func (s *Set) bucket(r Rule, now time.Time) *rate.Limiter {
@@ -116,3 +140,41 @@ func (s *Set) Len() int {
 // RetryAfter rounds a wait up to whole seconds, at least 1, for the
 // Retry-After header.
 func RetryAfter(d time.Duration) int { return max(1, int(math.Ceil(d.Seconds()))) }
+
+type reportKey struct{}
+
+// Report carries, through a request's context, the decision of the limits a
+// request met, from wherever they were applied (the server, the service) to
+// the HTTP response's RateLimit-* headers.
+type Report struct {
+	mu  sync.Mutex
+	d   Decision
+	set bool
+}
+
+// WithReport returns a context that collects decisions, and the report.
+func WithReport(ctx context.Context) (context.Context, *Report) {
+	r := &Report{}
+	return context.WithValue(ctx, reportKey{}, r), r
+}
+
+// Record keeps d in the context's report, if any: the most constraining
+// decision wins.
+func Record(ctx context.Context, d Decision) {
+	r, _ := ctx.Value(reportKey{}).(*Report)
+	if r == nil || d.Limit == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.set || !d.OK || d.Remaining < r.d.Remaining {
+		r.d, r.set = d, true
+	}
+}
+
+// Decision returns the recorded decision, if a limit was met.
+func (r *Report) Decision() (Decision, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.d, r.set
+}

@@ -14,25 +14,26 @@ func TestAllOrNothing(t *testing.T) {
 	strict := ratelimit.Limit{PerMinute: 60, Burst: 2}
 	loose := ratelimit.Limit{PerMinute: 60, Burst: 3}
 	for i := range 2 {
-		if ok, _ := s.Allow(now, 1, ratelimit.Rule{Key: "a", Limit: strict}, ratelimit.Rule{Key: "b", Limit: loose}); !ok {
-			t.Fatalf("attempt %d refused", i)
+		d := s.Allow(now, 1, ratelimit.Rule{Key: "a", Limit: strict}, ratelimit.Rule{Key: "b", Limit: loose})
+		if !d.OK || d.Limit != 2 || d.Remaining != 1-i {
+			t.Fatalf("attempt %d: %+v; want allowed, the strict rule reported with %d left", i, d, 1-i)
 		}
 	}
-	ok, wait := s.Allow(now, 1, ratelimit.Rule{Key: "a", Limit: strict}, ratelimit.Rule{Key: "b", Limit: loose})
-	if ok || wait <= 0 || wait > time.Second {
-		t.Fatalf("third attempt: %v, wait %v; want refused for about a second", ok, wait)
+	d := s.Allow(now, 1, ratelimit.Rule{Key: "a", Limit: strict}, ratelimit.Rule{Key: "b", Limit: loose})
+	if d.OK || d.Wait <= 0 || d.Wait > time.Second || d.Remaining != 0 || d.Reset != 2*time.Second {
+		t.Fatalf("third attempt: %+v; want refused for about a second, full again in 2s", d)
 	}
 	// The refusal took nothing from b: one more attempt on b alone passes.
-	if ok, _ := s.Allow(now, 1, ratelimit.Rule{Key: "b", Limit: loose}); !ok {
+	if d := s.Allow(now, 1, ratelimit.Rule{Key: "b", Limit: loose}); !d.OK {
 		t.Error("a refused attempt consumed the other bucket")
 	}
-	if ok, _ := s.Allow(now.Add(time.Second), 1, ratelimit.Rule{Key: "a", Limit: strict}); !ok {
+	if d := s.Allow(now.Add(time.Second), 1, ratelimit.Rule{Key: "a", Limit: strict}); !d.OK {
 		t.Error("bucket did not refill")
 	}
-	if ok, _ := s.Allow(now, 5, ratelimit.Rule{Key: "c", Limit: strict}); ok {
+	if d := s.Allow(now, 5, ratelimit.Rule{Key: "c", Limit: strict}); d.OK {
 		t.Error("a cost over the burst passed")
 	}
-	if ok, _ := s.Allow(now, 1000, ratelimit.Rule{Key: "d"}); !ok {
+	if d := s.Allow(now, 1000, ratelimit.Rule{Key: "d"}); !d.OK || d.Limit != 0 {
 		t.Error("no limit refused")
 	}
 }

@@ -26,6 +26,9 @@ func TestSignupThrottling(t *testing.T) {
 	}
 	r := signup(3, "192.0.2.1")
 	wantProblem(t, "fourth sign-up from one address", r, 429, "rate_limited")
+	if r.header.Get("RateLimit-Limit") != "3" || r.header.Get("RateLimit-Remaining") != "0" {
+		t.Errorf("429 sign-up: RateLimit-Limit %q, -Remaining %q", r.header.Get("RateLimit-Limit"), r.header.Get("RateLimit-Remaining"))
+	}
 	if r.header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
@@ -68,8 +71,16 @@ func TestWriteRateLimit(t *testing.T) {
 	alice, _ := a.user("Alice")
 	bob, _ := a.user("Bob")
 	p := a.property(alice) // 1
-	if r := a.do("PATCH", fmt.Sprintf("/v1/properties/%d", p.ID), alice, map[string]any{"name": "Two"}); r.status != 200 {
+	r := a.do("PATCH", fmt.Sprintf("/v1/properties/%d", p.ID), alice, map[string]any{"name": "Two"})
+	if r.status != 200 {
 		t.Fatalf("second write: %d", r.status)
+	}
+	// Clients can pace themselves: the budget is in the headers.
+	if h := r.header; h.Get("RateLimit-Limit") != "3" || h.Get("RateLimit-Remaining") != "1" || h.Get("RateLimit-Reset") == "" {
+		t.Errorf("RateLimit headers after 2 of 3 writes: %q %q %q", h.Get("RateLimit-Limit"), h.Get("RateLimit-Remaining"), h.Get("RateLimit-Reset"))
+	}
+	if h := a.do("GET", "/v1/properties", alice, nil).header; h.Get("RateLimit-Limit") != "" {
+		t.Error("a read reports a rate limit")
 	}
 	a.property(alice) // 3
 	for _, w := range []struct {
@@ -84,7 +95,7 @@ func TestWriteRateLimit(t *testing.T) {
 	} {
 		r := a.do(w.method, w.path, alice, w.body)
 		wantProblem(t, "over the limit: "+w.method+" "+w.path, r, 429, "rate_limited")
-		if r.header.Get("Retry-After") == "" {
+		if r.header.Get("Retry-After") == "" || r.header.Get("RateLimit-Remaining") != "0" {
 			t.Errorf("%s %s: 429 without Retry-After", w.method, w.path)
 		}
 	}

@@ -70,6 +70,10 @@ type Server struct {
 	throttle *ratelimit.Set
 }
 
+// exposedHeaders are the response headers browsers let front ends read.
+var exposedHeaders = []string{"ETag", echo.HeaderLocation, echo.HeaderXRequestID, "Retry-After", echo.HeaderWWWAuthenticate,
+	"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}
+
 // maxBody is the largest request body accepted (413 above).
 const maxBody = 1 << 20
 
@@ -102,11 +106,11 @@ func New(b Backend, cfg Config) *Server {
 			AllowOrigins:  cfg.CORSOrigins,
 			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete},
 			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match", "If-None-Match", echo.HeaderXRequestID},
-			ExposeHeaders: []string{"ETag", echo.HeaderLocation, echo.HeaderXRequestID, "Retry-After", echo.HeaderWWWAuthenticate},
+			ExposeHeaders: exposedHeaders,
 			MaxAge:        3600,
 		}))
 	}
-	e.Use(s.deadline)
+	e.Use(s.deadline, s.rateLimitHeaders)
 	s.routes()
 	return s
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,7 +25,7 @@ import (
 // The buckets are per process (see ratelimit).
 func (s *Server) allowLogin(c echo.Context, email string) error {
 	addr := c.RealIP()
-	return s.allow("too many log-in attempts; wait before trying again",
+	return s.allow(c, "too many log-in attempts; wait before trying again",
 		ratelimit.Rule{Key: "login:" + email + "\x00" + addr, Limit: perMinute(s.cfg.LoginPerEmailAddress)},
 		ratelimit.Rule{Key: "login-addr:" + addr, Limit: perMinute(s.cfg.LoginPerAddress)},
 		ratelimit.Rule{Key: "login-email:" + email, Limit: perMinute(s.cfg.LoginPerEmail)})
@@ -32,16 +33,39 @@ func (s *Server) allowLogin(c echo.Context, email string) error {
 
 // allowSignup limits registrations per client address: each costs a hash.
 func (s *Server) allowSignup(c echo.Context) error {
-	return s.allow("too many registrations from your address; wait before trying again",
+	return s.allow(c, "too many registrations from your address; wait before trying again",
 		ratelimit.Rule{Key: "signup:" + c.RealIP(), Limit: perMinute(s.cfg.SignupsPerAddress)})
 }
 
-func (s *Server) allow(msg string, rules ...ratelimit.Rule) error {
-	ok, wait := s.throttle.Allow(time.Now(), 1, rules...)
-	if ok {
+func (s *Server) allow(c echo.Context, msg string, rules ...ratelimit.Rule) error {
+	d := s.throttle.Allow(time.Now(), 1, rules...)
+	ratelimit.Record(c.Request().Context(), d)
+	if d.OK {
 		return nil
 	}
-	return &realty.RetryLater{After: wait, Err: fmt.Errorf("%s: %w", msg, realty.ErrRateLimited)}
+	return &realty.RetryLater{After: d.Wait, Err: fmt.Errorf("%s: %w", msg, realty.ErrRateLimited)}
+}
+
+// rateLimitHeaders sends, on every response of a request that met a limit
+// (log-in, sign-up, any write), the IETF draft RateLimit-Limit,
+// RateLimit-Remaining and RateLimit-Reset headers of the most constraining
+// one, so that clients can pace themselves before a 429. Reads meet no limit.
+func (s *Server) rateLimitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, report := ratelimit.WithReport(c.Request().Context())
+		c.SetRequest(c.Request().WithContext(ctx))
+		c.Response().Before(func() {
+			d, ok := report.Decision()
+			if !ok {
+				return
+			}
+			h := c.Response().Header()
+			h.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
+			h.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
+			h.Set("RateLimit-Reset", strconv.Itoa(ratelimit.RetryAfter(d.Reset)))
+		})
+		return next(c)
+	}
 }
 
 func perMinute(n int) ratelimit.Limit { return ratelimit.Limit{PerMinute: n, Burst: n} }

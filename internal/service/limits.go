@@ -20,8 +20,9 @@ type Limits struct {
 	// for a hashing slot before the answer is "unavailable, retry" (503).
 	// Default 2s.
 	HashQueueWait time.Duration
-	// Writes limits each user's writes (every create, change and delete;
-	// a batch import costs one per 100 properties). Zero: no limit.
+	// Writes limits each user's writes (every create, change and delete,
+	// log-out included; a batch import costs one per 100 properties).
+	// Zero: no limit.
 	Writes ratelimit.Limit
 }
 
@@ -95,15 +96,17 @@ func (c *Core) check(ctx context.Context, password, phc string) (bool, error) {
 	return ok, err
 }
 
-// allowWrite takes cost from the user's write budget.
-func (c *Core) allowWrite(userID int64, cost int) error {
+// allowWrite takes cost from the user's write budget, and records the
+// decision in ctx for the HTTP layer's RateLimit-* headers.
+func (c *Core) allowWrite(ctx context.Context, userID int64, cost int) error {
 	if c.limits.Writes.PerMinute <= 0 {
 		return nil
 	}
-	ok, wait := c.writes.Allow(time.Now(), cost, ratelimit.Rule{Key: fmt.Sprint(userID), Limit: c.limits.Writes})
-	if ok {
+	d := c.writes.Allow(time.Now(), cost, ratelimit.Rule{Key: fmt.Sprint(userID), Limit: c.limits.Writes})
+	ratelimit.Record(ctx, d)
+	if d.OK {
 		return nil
 	}
-	return &realty.RetryLater{After: wait,
-		Err: fmt.Errorf("too many changes in a short time; wait %ds: %w", ratelimit.RetryAfter(wait), realty.ErrRateLimited)}
+	return &realty.RetryLater{After: d.Wait,
+		Err: fmt.Errorf("too many changes in a short time; wait %ds: %w", ratelimit.RetryAfter(d.Wait), realty.ErrRateLimited)}
 }

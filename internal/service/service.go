@@ -134,7 +134,7 @@ func (s *session) writer(ctx context.Context, cost int) (store.UserRow, error) {
 	if err != nil {
 		return u, err
 	}
-	return u, s.c.allowWrite(u.ID, cost)
+	return u, s.c.allowWrite(ctx, u.ID, cost)
 }
 
 func (s *session) Register(ctx context.Context, in realty.NewUser) (realty.User, error) {
@@ -192,7 +192,7 @@ func (s *session) Login(ctx context.Context, in realty.Credentials) (realty.Sess
 }
 
 func (s *session) Logout(ctx context.Context) error {
-	if _, err := s.user(ctx); err != nil {
+	if _, err := s.writer(ctx, 1); err != nil {
 		return err
 	}
 	return s.c.st.DeleteToken(ctx, tokenHash(s.token))
