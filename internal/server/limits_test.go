@@ -125,3 +125,22 @@ func TestStorageFullIs507AndNotReady(t *testing.T) {
 	}
 	wantProblem(t, "readyz on a full disk", a.do("GET", "/readyz", "", nil), 503, "unavailable")
 }
+
+// TestProblemListsAtMost1000Members: a batch of 1000 properties failing
+// three members each answers one bounded problem, not 3000 entries.
+func TestProblemListsAtMost1000Members(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{})
+	alice, _ := a.user("Alice")
+	bad := make([]any, 1000)
+	for i := range bad {
+		bad[i] = map[string]any{"name": "", "type": "castle", "city": ""}
+	}
+	r := a.do("POST", "/v1/properties/batch", alice, map[string]any{"properties": bad})
+	wantProblem(t, "1000 bad properties", r, 422, "validation_failed")
+	if p := r.problem(); len(p.Errors) != 1000 || !strings.Contains(p.Detail, "3000 members fail") {
+		t.Errorf("%d errors listed, detail %q", len(p.Errors), p.Detail)
+	}
+	// A password longer than any account's costs no hash.
+	r = a.do("POST", "/v1/auth/tokens", "", map[string]any{"email": "alice@example.com", "password": strings.Repeat("p", 129)})
+	wantProblem(t, "over-long password", r, 422, "validation_failed")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -29,6 +30,9 @@ type Problem struct {
 
 func (p *Problem) Error() string { return p.Detail }
 
+// maxProblemErrors bounds the members listed in a validation problem.
+const maxProblemErrors = 1000
+
 // ProblemTypeBase prefixes problem type URIs; the code completes them.
 const ProblemTypeBase = "https://realty.dev/problems/"
 
@@ -49,6 +53,10 @@ func toProblem(err error) *Problem {
 	case errors.As(err, &ve):
 		p = newProblem(http.StatusUnprocessableEntity, "validation_failed", ve.Error())
 		p.Errors = ve.Fields
+		if n := len(ve.Fields); n > maxProblemErrors { // a bad 1000-property import can fail 100 000 members
+			p.Errors = ve.Fields[:maxProblemErrors]
+			p.Detail = fmt.Sprintf("invalid input: %d members fail; the first %d are listed", n, maxProblemErrors)
+		}
 	case errors.As(err, &mbe):
 		p = newProblem(http.StatusRequestEntityTooLarge, "payload_too_large", "the request body is larger than 1 MiB")
 	case errors.Is(err, realty.ErrNotFound):

@@ -57,11 +57,17 @@ func (in NewUser) Validate() error {
 // Validate checks that credentials are present (not whether they are right).
 func (in Credentials) Validate() error {
 	var p problems
-	if strings.TrimSpace(in.Email) == "" {
+	switch {
+	case strings.TrimSpace(in.Email) == "":
 		p.add("email", "is required")
+	case utf8.RuneCountInString(in.Email) > MaxEmail:
+		p.add("email", "must be at most %d characters", MaxEmail)
 	}
-	if in.Password == "" {
+	switch {
+	case in.Password == "":
 		p.add("password", "is required")
+	case utf8.RuneCountInString(in.Password) > MaxPassword: // no account has one: no hash to spend on it
+		p.add("password", "must be at most %d characters", MaxPassword)
 	}
 	return p.err()
 }
