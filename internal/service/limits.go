@@ -33,10 +33,13 @@ const DefaultHashMemory = 64 << 20
 // WithLimits sets the limits (see Limits).
 func WithLimits(l Limits) Option { return func(c *Core) { c.limits = l } }
 
-// hashing runs argon2id computations in a bounded number of slots.
+// hashing runs argon2id computations in a bounded number of slots. Sign-ups
+// may take all the slots but one: a flood of anonymous registrations then
+// never makes the users who already have an account wait for a log-in.
 type hashing struct {
-	slots chan struct{}
-	wait  time.Duration
+	slots   chan struct{} // every hash
+	signups chan struct{} // sign-ups' hashes: one slot fewer (but at least one)
+	wait    time.Duration
 }
 
 func newHashing(l Limits, p Argon2Params) *hashing {
@@ -49,29 +52,35 @@ func newHashing(l Limits, p Argon2Params) *hashing {
 		wait = 2 * time.Second
 	}
 	n := max(1, budget/(int64(p.MemoryKiB)<<10))
-	return &hashing{slots: make(chan struct{}, n), wait: wait}
+	return &hashing{slots: make(chan struct{}, n), signups: make(chan struct{}, max(1, n-1)), wait: wait}
 }
 
 var errHashingFull = &realty.RetryLater{After: time.Second,
 	Err: fmt.Errorf("too many passwords are being checked right now; retry in a moment: %w", realty.ErrUnavailable)}
 
-// run runs fn in a slot. It waits for one at most h.wait, and never starts
-// fn for a caller that has gone (ctx done): a client that hangs up costs no
-// hash.
-func (h *hashing) run(ctx context.Context, fn func()) error {
+// run runs fn in a slot (a sign-up's in one of the sign-ups' slots too).
+// It waits at most h.wait in all, and never starts fn for a caller that has
+// gone (ctx done): a client that hangs up costs no hash.
+func (h *hashing) run(ctx context.Context, signup bool, fn func()) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	t := time.NewTimer(h.wait)
 	defer t.Stop()
-	select {
-	case h.slots <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return errHashingFull
+	lanes := []chan struct{}{h.slots}
+	if signup {
+		lanes = []chan struct{}{h.signups, h.slots}
 	}
-	defer func() { <-h.slots }()
+	for _, lane := range lanes {
+		select {
+		case lane <- struct{}{}:
+			defer func() { <-lane }()
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return errHashingFull
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -79,11 +88,12 @@ func (h *hashing) run(ctx context.Context, fn func()) error {
 	return nil
 }
 
-// hash returns the PHC string of a password, in a slot.
-func (c *Core) hash(ctx context.Context, password string) (string, error) {
+// hash returns the PHC string of a new password, in a slot: a sign-up's
+// (signup) or an account holder's.
+func (c *Core) hash(ctx context.Context, password string, signup bool) (string, error) {
 	var phc string
 	var err error
-	if herr := c.hashing.run(ctx, func() { phc, err = hashPassword(password, c.argon) }); herr != nil {
+	if herr := c.hashing.run(ctx, signup, func() { phc, err = hashPassword(password, c.argon) }); herr != nil {
 		return "", herr
 	}
 	return phc, err
@@ -92,7 +102,7 @@ func (c *Core) hash(ctx context.Context, password string) (string, error) {
 // check compares a password with a PHC string, in a slot.
 func (c *Core) check(ctx context.Context, password, phc string) (bool, error) {
 	var ok bool
-	err := c.hashing.run(ctx, func() { ok = checkPassword(password, phc) })
+	err := c.hashing.run(ctx, false, func() { ok = checkPassword(password, phc) })
 	return ok, err
 }
 

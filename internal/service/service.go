@@ -142,7 +142,7 @@ func (s *session) Register(ctx context.Context, in realty.NewUser) (realty.User,
 	if err := in.Validate(); err != nil {
 		return realty.User{}, err
 	}
-	hash, err := s.c.hash(ctx, in.Password)
+	hash, err := s.c.hash(ctx, in.Password, true)
 	if err != nil {
 		return realty.User{}, err
 	}
@@ -246,7 +246,7 @@ func (s *session) ChangePassword(ctx context.Context, in realty.PasswordChange) 
 	if !ok {
 		return realty.Invalid("current_password", "is not your current password")
 	}
-	hash, err := s.c.hash(ctx, in.New)
+	hash, err := s.c.hash(ctx, in.New, false)
 	if err != nil {
 		return err
 	}
