@@ -24,7 +24,8 @@ func DecodeProperty(r io.Reader) (realty.NewProperty, error) {
 	if len(b) > maxPropertyFile {
 		return p, realty.Invalid("file", "is larger than %d bytes", maxPropertyFile)
 	}
-	return p, realty.DecodeJSON(b, &p)
+	err = realty.DecodeJSON(b, &p)
+	return p, err
 }
 
 // ParseRoomSpec reads a --room value: comma-separated key=value pairs, the

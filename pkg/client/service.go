@@ -14,13 +14,15 @@ func id(n int64) string { return strconv.FormatInt(n, 10) }
 // Register creates a user.
 func (c *Client) Register(ctx context.Context, in realty.NewUser) (realty.User, error) {
 	var u realty.User
-	return u, c.do(ctx, request{method: http.MethodPost, path: "/v1/users", body: in}, &u)
+	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/users", body: in}, &u)
+	return u, err
 }
 
 // Login opens a session; use its token with WithToken.
 func (c *Client) Login(ctx context.Context, in realty.Credentials) (realty.Session, error) {
 	var s realty.Session
-	return s, c.do(ctx, request{method: http.MethodPost, path: "/v1/auth/tokens", body: in}, &s)
+	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/auth/tokens", body: in}, &s)
+	return s, err
 }
 
 // Logout revokes the client's token.
@@ -31,13 +33,15 @@ func (c *Client) Logout(ctx context.Context) error {
 // Me returns the acting user's full profile.
 func (c *Client) Me(ctx context.Context) (realty.User, error) {
 	var u realty.User
-	return u, c.do(ctx, request{method: http.MethodGet, path: "/v1/users/me"}, &u)
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/users/me"}, &u)
+	return u, err
 }
 
 // UpdateMe changes the acting user's profile.
 func (c *Client) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.User, error) {
 	var u realty.User
-	return u, c.do(ctx, request{method: http.MethodPatch, path: "/v1/users/me", body: in, patch: true}, &u)
+	err := c.do(ctx, request{method: http.MethodPatch, path: "/v1/users/me", body: in, patch: true}, &u)
+	return u, err
 }
 
 // ChangePassword changes the acting user's password.
@@ -48,13 +52,15 @@ func (c *Client) ChangePassword(ctx context.Context, in realty.PasswordChange) e
 // User returns a user's public profile.
 func (c *Client) User(ctx context.Context, userID int64) (realty.PublicUser, error) {
 	var u realty.PublicUser
-	return u, c.do(ctx, request{method: http.MethodGet, path: "/v1/users/" + id(userID)}, &u)
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/users/" + id(userID)}, &u)
+	return u, err
 }
 
 // CreateProperty registers a property with its rooms.
 func (c *Client) CreateProperty(ctx context.Context, in realty.NewProperty) (realty.Property, error) {
 	var p realty.Property
-	return p, c.do(ctx, request{method: http.MethodPost, path: "/v1/properties", body: in}, &p)
+	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/properties", body: in}, &p)
+	return p, err
 }
 
 // ImportProperties creates many properties in one transaction.
@@ -65,13 +71,15 @@ func (c *Client) ImportProperties(ctx context.Context, in []realty.NewProperty) 
 	body := struct {
 		Properties []realty.NewProperty `json:"properties"`
 	}{in}
-	return out.IDs, c.do(ctx, request{method: http.MethodPost, path: "/v1/properties/batch", body: body}, &out)
+	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/properties/batch", body: body}, &out)
+	return out.IDs, err
 }
 
 // Property returns one property with its rooms.
 func (c *Client) Property(ctx context.Context, propertyID int64) (realty.Property, error) {
 	var p realty.Property
-	return p, c.do(ctx, request{method: http.MethodGet, path: "/v1/properties/" + id(propertyID)}, &p)
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/properties/" + id(propertyID)}, &p)
+	return p, err
 }
 
 // Properties lists a page of properties.
@@ -89,14 +97,16 @@ func (c *Client) Properties(ctx context.Context, f realty.PropertyFilter) (realt
 		q.Set("limit", strconv.Itoa(f.Limit))
 	}
 	var p realty.Page[realty.PropertySummary]
-	return p, c.do(ctx, request{method: http.MethodGet, path: "/v1/properties", query: q}, &p)
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/properties", query: q}, &p)
+	return p, err
 }
 
 // UpdateProperty changes the owner's property (If-Match when ifVersion > 0).
 func (c *Client) UpdateProperty(ctx context.Context, propertyID int64, in realty.PropertyPatch, ifVersion int64) (realty.Property, error) {
 	var p realty.Property
-	return p, c.do(ctx, request{method: http.MethodPatch, path: "/v1/properties/" + id(propertyID), body: in,
+	err := c.do(ctx, request{method: http.MethodPatch, path: "/v1/properties/" + id(propertyID), body: in,
 		patch: true, ifVersion: ifVersion}, &p)
+	return p, err
 }
 
 // DeleteProperty deletes the owner's property.
@@ -107,15 +117,17 @@ func (c *Client) DeleteProperty(ctx context.Context, propertyID int64, ifVersion
 // AddRoom appends a room to the owner's property.
 func (c *Client) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom, ifVersion int64) (realty.Room, error) {
 	var r realty.Room
-	return r, c.do(ctx, request{method: http.MethodPost, path: "/v1/properties/" + id(propertyID) + "/rooms", body: in,
+	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/properties/" + id(propertyID) + "/rooms", body: in,
 		ifVersion: ifVersion}, &r)
+	return r, err
 }
 
 // UpdateRoom changes a room of the owner's property.
 func (c *Client) UpdateRoom(ctx context.Context, propertyID, roomID int64, in realty.RoomPatch, ifVersion int64) (realty.Room, error) {
 	var r realty.Room
-	return r, c.do(ctx, request{method: http.MethodPatch, path: "/v1/properties/" + id(propertyID) + "/rooms/" + id(roomID),
+	err := c.do(ctx, request{method: http.MethodPatch, path: "/v1/properties/" + id(propertyID) + "/rooms/" + id(roomID),
 		body: in, patch: true, ifVersion: ifVersion}, &r)
+	return r, err
 }
 
 // RemoveRoom removes a room of the owner's property.
