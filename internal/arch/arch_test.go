@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -42,15 +41,7 @@ var allowed = map[string][]string{
 var wiring = []string{"factory.go", "migrate.go", "serve.go"}
 
 func TestImportRules(t *testing.T) {
-	root := filepath.Join("..", "..")
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err == nil && d.IsDir() && path != root && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) {
-			return filepath.SkipDir
-		}
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return err
-		}
-		rel, _ := filepath.Rel(root, filepath.Dir(path))
+	eachGoFile(t, false, func(path, rel string) error {
 		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
 		if err != nil {
 			return err
@@ -59,14 +50,11 @@ func TestImportRules(t *testing.T) {
 		for _, imp := range f.Imports {
 			imports = append(imports, strings.Trim(imp.Path.Value, `"`))
 		}
-		for _, problem := range importProblems(filepath.ToSlash(rel), filepath.Base(path), imports) {
+		for _, problem := range importProblems(rel, filepath.Base(path), imports) {
 			t.Errorf("%s: %s", path, problem)
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // importProblems checks the imports of one file of package rel.

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
@@ -33,6 +35,15 @@ func SystemIO() *IO {
 
 // Color reports whether output may use colour: on a terminal, without NO_COLOR.
 func (s *IO) Color() bool { return s.OutTTY && s.Env("NO_COLOR") == "" }
+
+// bold renders text in bold with the styling library, for the output stream:
+// call it only when Color says so (the renderer is told it may, rather than
+// asking the terminal).
+func (s *IO) bold(text string) string {
+	r := lipgloss.NewRenderer(s.Out)
+	r.SetColorProfile(termenv.ANSI)
+	return r.NewStyle().Bold(true).Render(text)
+}
 
 func (s *IO) reader() *bufio.Reader {
 	if s.lines == nil {

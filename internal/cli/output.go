@@ -96,7 +96,7 @@ func (t *table) print() error {
 	out := buf.String()
 	if t.io.Color() { // bold header, added after alignment so escapes take no width
 		header, rest, _ := strings.Cut(out, "\n")
-		out = "\x1b[1m" + strings.TrimRight(header, " ") + "\x1b[0m\n" + rest
+		out = t.io.bold(strings.TrimRight(header, " ")) + "\n" + rest
 	}
 	_, err := io.WriteString(t.io.Out, out)
 	return err
@@ -125,7 +125,7 @@ func (f *Factory) fields(pairs ...[2]string) error {
 	for _, r := range t.rows {
 		label := r[0] + ":"
 		if f.IO.Color() {
-			label = "\x1b[1m" + label + "\x1b[0m"
+			label = f.IO.bold(label)
 		}
 		fmt.Fprintf(tw, "%s\t%s\n", label, r[1])
 	}
