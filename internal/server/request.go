@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -78,6 +79,41 @@ func ifMatch(c echo.Context) (int64, error) {
 			`If-Match must be one strong entity tag as sent in ETag, such as "3"`)
 	}
 	return v, nil
+}
+
+// queryParams lists the query parameters each route takes (by route
+// template); every other route takes none.
+var queryParams = map[string][]string{
+	"/v1/properties": {"city", "type", "owner_id", "limit", "cursor"},
+	"/v1/cities":     {"prefix", "limit", "cursor"},
+}
+
+// strictQuery refuses, with 400, a query parameter the route does not take:
+// ?ctiy=lyon would otherwise list every city's properties without a word.
+func (s *Server) strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().URL.RawQuery == "" || c.Path() == "" { // no query, or no route: 404 says it
+			return next(c)
+		}
+		takes := queryParams[c.Path()]
+		var bad []realty.FieldError
+		for name := range c.QueryParams() {
+			if !slices.Contains(takes, name) {
+				msg := "is not a query parameter of this route, which takes none"
+				if len(takes) > 0 {
+					msg = "is not a query parameter of this route, which takes " + strings.Join(takes, ", ")
+				}
+				bad = append(bad, realty.FieldError{Field: name, Message: msg})
+			}
+		}
+		if len(bad) == 0 {
+			return next(c)
+		}
+		slices.SortFunc(bad, func(a, b realty.FieldError) int { return strings.Compare(a.Field, b.Field) })
+		p := newProblem(http.StatusBadRequest, "validation_failed", "unknown query parameter: "+bad[0].Field)
+		p.Errors = bad
+		return p
+	}
 }
 
 // queryLimit reads the page size of a list: 0 when absent.

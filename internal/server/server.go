@@ -110,7 +110,7 @@ func New(b Backend, cfg Config) *Server {
 			MaxAge:        3600,
 		}))
 	}
-	e.Use(s.deadline, s.rateLimitHeaders)
+	e.Use(s.strictQuery, s.deadline, s.rateLimitHeaders)
 	s.routes()
 	return s
 }

@@ -560,3 +560,35 @@ func TestStrictJSON(t *testing.T) {
 		t.Errorf("refused bodies stored properties: %d listed", len(page.Items))
 	}
 }
+
+// TestUnknownQueryParameters: a misspelt parameter (?ctiy=lyon) would list
+// everything without a word; every route answers 400 naming it.
+func TestUnknownQueryParameters(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{})
+	alice, _ := a.user("Alice")
+	p := a.property(alice)
+	if r := a.do("GET", "/v1/properties?city=lyon&limit=5&type=loft&cursor=&owner_id=1", "", nil); r.status != 200 {
+		t.Errorf("known parameters: %d %s", r.status, r.body)
+	}
+	if r := a.do("GET", "/v1/cities?prefix=ly&limit=5&cursor=", "", nil); r.status != 200 {
+		t.Errorf("known city parameters: %d %s", r.status, r.body)
+	}
+	s := server.New(stub{}, server.Config{})
+	for _, route := range s.Routes() {
+		path := strings.NewReplacer(":id", fmt.Sprint(p.ID), ":room_id", fmt.Sprint(p.Rooms[0].ID)).Replace(route.Path)
+		if route.Method == http.MethodHead {
+			continue
+		}
+		r := a.do(route.Method, path+"?ctiy=lyon", alice, nil)
+		wantProblem(t, route.Method+" "+route.Path+"?ctiy=lyon", r, 400, "validation_failed")
+		if got := fieldNames(r); got != "ctiy" {
+			t.Errorf("%s %s?ctiy=lyon names %q", route.Method, route.Path, got)
+		}
+	}
+	if r := a.do("GET", "/v1/nothing?x=1", "", nil); r.status != 404 {
+		t.Errorf("an unknown path with a query: %d, want 404", r.status)
+	}
+	if r := a.do("GET", fmt.Sprintf("/v1/properties/%d", p.ID), "", nil); r.status != 200 {
+		t.Errorf("the property survived the refused requests: %d", r.status)
+	}
+}
