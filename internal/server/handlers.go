@@ -124,6 +124,7 @@ func (s *Server) listProperties(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	linkNext(c, page.NextCursor)
 	return c.JSON(http.StatusOK, page)
 }
 
@@ -292,7 +293,20 @@ func (s *Server) cities(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	linkNext(c, page.NextCursor)
 	return c.JSON(http.StatusOK, page)
+}
+
+// linkNext sends the next page's address in a Link header (RFC 8288), as a
+// reference relative to the request: the same path and query, the cursor
+// replaced. Nothing on the last page.
+func linkNext(c echo.Context, cursor string) {
+	if cursor == "" {
+		return
+	}
+	q := c.Request().URL.Query()
+	q.Set("cursor", cursor)
+	c.Response().Header().Set("Link", "<"+c.Request().URL.Path+"?"+q.Encode()+`>; rel="next"`)
 }
 
 // roomPath reads the property and room ids of a room's path.

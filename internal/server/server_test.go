@@ -592,3 +592,39 @@ func TestUnknownQueryParameters(t *testing.T) {
 		t.Errorf("the property survived the refused requests: %d", r.status)
 	}
 }
+
+// TestLinkNext: lists send the next page's address in a Link header (RFC
+// 8288); following it walks the same pages as next_cursor.
+func TestLinkNext(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{})
+	alice, _ := a.user("Alice")
+	for range 5 {
+		a.property(alice)
+	}
+	for _, start := range []string{"/v1/properties?city=LYON&limit=2", "/v1/cities?limit=1"} {
+		path, pages := start, 0
+		for path != "" {
+			r := a.do("GET", path, "", nil)
+			var page struct {
+				NextCursor *string `json:"next_cursor"`
+			}
+			r.json(&page)
+			pages++
+			link := r.header.Get("Link")
+			if page.NextCursor == nil {
+				if link != "" {
+					t.Errorf("%s: Link %q on the last page", path, link)
+				}
+				break
+			}
+			m := regexp.MustCompile(`^<([^>]+)>; rel="next"$`).FindStringSubmatch(link)
+			if m == nil || !strings.Contains(m[1], "cursor="+url.QueryEscape(*page.NextCursor)) || !strings.Contains(m[1], "limit=") {
+				t.Fatalf("%s: Link %q does not name the next page (cursor %s)", path, link, *page.NextCursor)
+			}
+			path = m[1]
+		}
+		if want := map[bool]int{true: 3, false: 1}[strings.HasPrefix(start, "/v1/properties")]; pages != want {
+			t.Errorf("%s: %d pages through Link, want %d", start, pages, want)
+		}
+	}
+}
