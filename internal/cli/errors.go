@@ -81,6 +81,8 @@ func describe(err error) (msg, hint string) {
 		hint = "someone changed it since you read it: look again with 'realty property show', then retry"
 	case errors.Is(err, realty.ErrConflict):
 		hint = "that email belongs to another account: log in with it, or choose another"
+	case errors.Is(err, realty.ErrSchemaOutdated):
+		hint = "the database must be migrated first: run 'realty migrate up' with the server's --db"
 	case errors.Is(err, realty.ErrStorageFull):
 		hint = "the database's disk is full or it is read-only: free space (or ask its administrator), then retry"
 	case errors.Is(err, realty.ErrUnavailable) && strings.Contains(msg, "realty server"):

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -14,14 +15,21 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// readyz says whether the server can serve, and if not why, in the terms of
+// the problem it would answer (never the driver's words).
 func (s *Server) readyz(c echo.Context) error {
-	if err := s.b.Ready(c.Request().Context()); err != nil {
-		s.log.Warn("not ready", "error", err)
-		p := newProblem(http.StatusServiceUnavailable, "unavailable", "not ready: the database is unreachable or its schema is not current")
-		p.retryAfter = "2"
-		return p
+	err := s.b.Ready(c.Request().Context())
+	if err == nil {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+	s.log.Warn("not ready", "error", err)
+	why := toProblem(err)
+	p := newProblem(http.StatusServiceUnavailable, why.Code, "not ready: "+why.Detail)
+	if why.Status < 500 || why.Code == "internal" {
+		p = newProblem(http.StatusServiceUnavailable, "unavailable", "not ready: the database cannot be used now")
+	}
+	p.retryAfter = cmp.Or(why.retryAfter, "2")
+	return p
 }
 
 func created(c echo.Context, location string, body any) error {

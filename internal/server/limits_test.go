@@ -3,12 +3,14 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/realtyhq/realty/internal/ratelimit"
 	"github.com/realtyhq/realty/internal/server"
 	"github.com/realtyhq/realty/internal/service"
+	"github.com/realtyhq/realty/internal/store"
 	"github.com/realtyhq/realty/internal/testdb"
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -123,7 +125,7 @@ func TestStorageFullIs507AndNotReady(t *testing.T) {
 	if strings.Contains(string(r.body), "(13)") {
 		t.Errorf("the driver's message reached the client: %s", r.body)
 	}
-	wantProblem(t, "readyz on a full disk", a.do("GET", "/readyz", "", nil), 503, "unavailable")
+	wantProblem(t, "readyz on a full disk says why", a.do("GET", "/readyz", "", nil), 503, "insufficient_storage")
 }
 
 // TestProblemListsAtMost1000Members: a batch of 1000 properties failing
@@ -143,4 +145,48 @@ func TestProblemListsAtMost1000Members(t *testing.T) {
 	// A password longer than any account's costs no hash.
 	r = a.do("POST", "/v1/auth/tokens", "", map[string]any{"email": "alice@example.com", "password": strings.Repeat("p", 129)})
 	wantProblem(t, "over-long password", r, 422, "validation_failed")
+}
+
+// TestSchemaOutdated: a server started with --migrate=false on a database
+// that is behind answers 503 schema_outdated on the data routes (not 500 on
+// a missing table), /readyz says why, and both recover once migrated.
+func TestSchemaOutdated(t *testing.T) {
+	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "realty.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	core, err := service.New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := serve(t, core, server.Config{})
+	for _, r := range []struct{ method, path string }{{"GET", "/v1/properties"}, {"GET", "/v1/cities"},
+		{"POST", "/v1/users"}, {"GET", "/v1/properties/1"}} {
+		got := a.do(r.method, r.path, "", map[string]any{"email": "a@example.com", "password": "long enough", "first_name": "A", "last_name": "B"})
+		if r.method == "GET" {
+			got = a.do(r.method, r.path, "", nil)
+		}
+		wantProblem(t, r.method+" "+r.path+" behind", got, 503, "schema_outdated")
+		if got.header.Get("Retry-After") == "" {
+			t.Errorf("%s %s: 503 without Retry-After", r.method, r.path)
+		}
+	}
+	ready := a.do("GET", "/readyz", "", nil)
+	wantProblem(t, "readyz behind", ready, 503, "schema_outdated")
+	if !strings.Contains(ready.problem().Detail, "realty migrate up") {
+		t.Errorf("readyz does not say what to do: %s", ready.body)
+	}
+	if r := a.do("GET", "/healthz", "", nil); r.status != 200 {
+		t.Errorf("healthz behind: %d (the process is alive)", r.status)
+	}
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r := a.do("GET", "/v1/properties", "", nil); r.status != 200 {
+		t.Errorf("after migrating: %d %s", r.status, r.body)
+	}
+	if r := a.do("GET", "/readyz", "", nil); r.status != 200 {
+		t.Errorf("readyz after migrating: %d", r.status)
+	}
 }

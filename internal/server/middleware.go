@@ -122,3 +122,17 @@ func bearer(r *http.Request) string {
 
 // svc is the realty.Service acting for the request's bearer token.
 func (s *Server) svc(c echo.Context) realty.Service { return s.b.For(bearer(c.Request())) }
+
+// schemaCurrent answers 503 schema_outdated on the data routes while the
+// database's schema is behind (a server started with --migrate=false),
+// instead of letting queries fail on missing tables or columns.
+func (s *Server) schemaCurrent(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if strings.HasPrefix(c.Path(), "/v1/") {
+			if err := s.b.Schema(c.Request().Context()); err != nil {
+				return err
+			}
+		}
+		return next(c)
+	}
+}

@@ -69,6 +69,10 @@ func toProblem(err error) *Problem {
 		p = newProblem(http.StatusConflict, "conflict", err.Error())
 	case errors.Is(err, realty.ErrPrecondition):
 		p = newProblem(http.StatusPreconditionFailed, "precondition_failed", err.Error())
+	case errors.Is(err, realty.ErrSchemaOutdated):
+		p = newProblem(http.StatusServiceUnavailable, "schema_outdated",
+			"the database schema is behind this server's; an operator must run 'realty migrate up'")
+		p.retryAfter = "30"
 	case errors.Is(err, realty.ErrStorageFull):
 		p = newProblem(http.StatusInsufficientStorage, "insufficient_storage",
 			"the database cannot store anything more now (disk full or read-only); reading still works")

@@ -30,8 +30,12 @@ import (
 type Backend interface {
 	// For returns a Service acting for the token ("" for nobody).
 	For(token string) realty.Service
-	// Ready fails when the database cannot be reached or its schema is not current.
+	// Ready fails when the database cannot be reached, its schema is not
+	// current, or it cannot store more.
 	Ready(ctx context.Context) error
+	// Schema fails with realty.ErrSchemaOutdated while the database's schema
+	// is behind the program's: the data routes answer 503 schema_outdated.
+	Schema(ctx context.Context) error
 	// PoolStats returns the database pools' statistics by pool name.
 	PoolStats() map[string]sql.DBStats
 }
@@ -110,7 +114,7 @@ func New(b Backend, cfg Config) *Server {
 			MaxAge:        3600,
 		}))
 	}
-	e.Use(s.strictQuery, s.deadline, s.rateLimitHeaders)
+	e.Use(s.strictQuery, s.deadline, s.schemaCurrent, s.rateLimitHeaders)
 	s.routes()
 	return s
 }

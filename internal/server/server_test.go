@@ -324,8 +324,9 @@ type stub struct {
 	ready error
 }
 
-func (s stub) For(string) realty.Service   { return s.svc }
-func (s stub) Ready(context.Context) error { return s.ready }
+func (s stub) For(string) realty.Service    { return s.svc }
+func (s stub) Ready(context.Context) error  { return s.ready }
+func (s stub) Schema(context.Context) error { return nil }
 func (s stub) PoolStats() map[string]sql.DBStats {
 	return map[string]sql.DBStats{"main": {MaxOpenConnections: 4}}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/realtyhq/realty/internal/ratelimit"
@@ -26,6 +27,8 @@ type Core struct {
 	limits   Limits
 	hashing  *hashing
 	writes   *ratelimit.Set
+
+	schemaCurrent atomic.Bool
 
 	dummyOnce sync.Once
 	dummy     string // a hash to check against when the email is unknown
@@ -71,20 +74,34 @@ func (c *Core) dummyHash() string {
 func (c *Core) For(token string) realty.Service { return &session{c: c, token: token} }
 
 // Ready fails when the database cannot be reached, its schema is not the
-// one this binary expects, or it cannot store anything now (for readiness
-// probes).
+// one this binary expects (ErrSchemaOutdated), or it cannot store anything
+// now (ErrStorageFull): for readiness probes.
 func (c *Core) Ready(ctx context.Context) error {
 	if err := c.st.Ping(ctx); err != nil {
 		return err
+	}
+	if err := c.Schema(ctx); err != nil {
+		return err
+	}
+	return c.st.Writable(ctx)
+}
+
+// Schema fails with ErrSchemaOutdated while the database's schema is behind
+// this binary's. Once current it stays so (migrations only go forward), so
+// the check costs one query per call only until then.
+func (c *Core) Schema(ctx context.Context) error {
+	if c.schemaCurrent.Load() {
+		return nil
 	}
 	current, err := c.st.SchemaCurrent(ctx)
 	if err != nil {
 		return err
 	}
 	if !current {
-		return errors.New("the database schema is not current: run 'realty migrate up'")
+		return fmt.Errorf("the database schema is behind this program's: run 'realty migrate up': %w", realty.ErrSchemaOutdated)
 	}
-	return c.st.Writable(ctx)
+	c.schemaCurrent.Store(true)
+	return nil
 }
 
 // PoolStats returns the database pools' statistics.

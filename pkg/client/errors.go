@@ -48,6 +48,7 @@ var kinds = map[string]error{
 	"unavailable":          realty.ErrUnavailable,
 	"rate_limited":         realty.ErrRateLimited,
 	"insufficient_storage": realty.ErrStorageFull,
+	"schema_outdated":      realty.ErrSchemaOutdated,
 }
 
 // problemError maps a problem response back to the typed error it came from.

@@ -24,6 +24,9 @@ var (
 	ErrPrecondition = errors.New("precondition failed")
 	// ErrUnavailable: the backend (database, server) cannot be reached now.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrSchemaOutdated: the database's schema is behind this program's
+	// (a server started with --migrate=false before 'realty migrate up').
+	ErrSchemaOutdated = errors.New("schema outdated")
 	// ErrStorageFull: the database cannot store anything more now (disk
 	// full, database read-only); reads still work.
 	ErrStorageFull = errors.New("insufficient storage")
