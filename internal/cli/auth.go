@@ -78,6 +78,9 @@ func (f *Factory) loginAndStore(ctx context.Context, email, password string) (re
 		return realty.Session{}, err
 	}
 	s, err := anon.Login(ctx, realty.Credentials{Email: email, Password: password})
+	if errors.Is(err, realty.ErrUnauthenticated) {
+		return realty.Session{}, withHint(err, "check the email and password, or register with 'realty user register'")
+	}
 	if err != nil {
 		return realty.Session{}, err
 	}

@@ -8,16 +8,17 @@ import (
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
-// Exit codes (DESIGN.md §6).
+// Exit codes (DESIGN.md §6), from the one table of realty.Kinds.
 const (
-	ExitOK           = 0
-	ExitError        = 1
-	ExitUsage        = 2
-	ExitNotFound     = 3
-	ExitUnauthorized = 4
-	ExitForbidden    = 5
-	ExitConflict     = 6
-	ExitInvalid      = 7
+	ExitOK           = realty.ExitOK
+	ExitError        = realty.ExitError
+	ExitUsage        = realty.ExitUsage
+	ExitNotFound     = realty.ExitNotFound
+	ExitUnauthorized = realty.ExitUnauth
+	ExitForbidden    = realty.ExitForbidden
+	ExitConflict     = realty.ExitConflict
+	ExitInvalid      = realty.ExitInvalid
+	ExitRateLimited  = realty.ExitRateLimited
 )
 
 // usageError is a mistake in how the command was called.
@@ -29,27 +30,17 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// ExitCode maps an error to the process exit code.
+// ExitCode maps an error to the process exit code: usage mistakes are 2,
+// the rest follows realty.Kinds.
 func ExitCode(err error) int {
 	var ue *usageError
-	var ve *realty.ValidationError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &ue), isCobraUsage(err):
 		return ExitUsage
-	case errors.As(err, &ve):
-		return ExitInvalid
-	case errors.Is(err, realty.ErrNotFound):
-		return ExitNotFound
-	case errors.Is(err, realty.ErrUnauthenticated):
-		return ExitUnauthorized
-	case errors.Is(err, realty.ErrForbidden):
-		return ExitForbidden
-	case errors.Is(err, realty.ErrConflict), errors.Is(err, realty.ErrPrecondition):
-		return ExitConflict
 	}
-	return ExitError
+	return realty.KindOf(err).Exit
 }
 
 // isCobraUsage recognises the errors cobra returns for unknown commands.
@@ -57,8 +48,40 @@ func isCobraUsage(err error) bool {
 	return strings.HasPrefix(err.Error(), "unknown command ") || strings.HasPrefix(err.Error(), "unknown shorthand flag")
 }
 
-// describe returns the message for an error and a hint saying what to do.
-func describe(err error) (msg, hint string) {
+// hinted is an error with the hint a command knows better than the table.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() }
+func (h *hinted) Unwrap() error { return h.err }
+
+// withHint attaches a hint to a non-nil error.
+func withHint(err error, hint string) error {
+	if err == nil {
+		return nil
+	}
+	return &hinted{err: err, hint: hint}
+}
+
+// hints says what to do about each kind of error (by problem code), on a
+// database and through a server when they differ.
+var hints = map[string][2]string{
+	"unauthenticated":      {"run 'realty auth login' first", ""},
+	"forbidden":            {"only the owner of a property can change it or its rooms", ""},
+	"precondition_failed":  {"someone changed it since you read it: look again with 'realty property show', then retry", ""},
+	"conflict":             {"that email belongs to another account: log in with it, or choose another", ""},
+	"rate_limited":         {"wait a moment, then retry", ""},
+	"schema_outdated":      {"the database must be migrated first: run 'realty migrate up' with the server's --db", ""},
+	"insufficient_storage": {"the database's disk is full or it is read-only: free space (or ask its administrator), then retry", ""},
+	"unavailable": {"the database cannot be reached now: check --db or REALTY_DB, then retry",
+		"is 'realty serve' running there? check --server or REALTY_SERVER, then retry"},
+}
+
+// describe returns the message for an error and a hint saying what to do;
+// remote says whether the CLI works through a server.
+func describe(err error, remote bool) (msg, hint string) {
 	var ve *realty.ValidationError
 	if errors.As(err, &ve) {
 		var b strings.Builder
@@ -68,27 +91,14 @@ func describe(err error) (msg, hint string) {
 		}
 		return b.String(), ""
 	}
-	msg = err.Error()
-	switch {
-	case errors.Is(err, realty.ErrUnauthenticated):
-		hint = "run 'realty auth login' first"
-		if strings.Contains(msg, "wrong email or password") {
-			hint = "check the email and password, or register with 'realty user register'"
-		}
-	case errors.Is(err, realty.ErrForbidden):
-		hint = "only the owner of a property can change it or its rooms"
-	case errors.Is(err, realty.ErrPrecondition):
-		hint = "someone changed it since you read it: look again with 'realty property show', then retry"
-	case errors.Is(err, realty.ErrConflict):
-		hint = "that email belongs to another account: log in with it, or choose another"
-	case errors.Is(err, realty.ErrSchemaOutdated):
-		hint = "the database must be migrated first: run 'realty migrate up' with the server's --db"
-	case errors.Is(err, realty.ErrStorageFull):
-		hint = "the database's disk is full or it is read-only: free space (or ask its administrator), then retry"
-	case errors.Is(err, realty.ErrUnavailable) && strings.Contains(msg, "realty server"):
-		hint = "is 'realty serve' running there? check --server or REALTY_SERVER, then retry"
-	case errors.Is(err, realty.ErrUnavailable):
-		hint = "the database cannot be reached now: check --db or REALTY_DB, then retry"
+	var h *hinted
+	if errors.As(err, &h) {
+		return err.Error(), h.hint
 	}
-	return msg, hint
+	pair := hints[realty.KindOf(err).Code]
+	hint = pair[0]
+	if remote && pair[1] != "" {
+		hint = pair[1]
+	}
+	return err.Error(), hint
 }

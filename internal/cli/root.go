@@ -32,7 +32,7 @@ func Run(ctx context.Context, args []string, s *IO) int {
 	if err == nil {
 		return ExitOK
 	}
-	msg, hint := describe(err)
+	msg, hint := describe(err, f.serverURL() != "")
 	fmt.Fprintf(s.Err, "error: %s\n", msg)
 	if hint != "" {
 		fmt.Fprintf(s.Err, "hint: %s\n", hint)

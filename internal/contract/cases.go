@@ -628,3 +628,37 @@ func testCityPagination(t *testing.T, e *env) {
 		}
 	}
 }
+
+// testErrorKinds walks the kinds of realty.Kinds that a service produces:
+// each surfaces as the same kind, with the same code and exit code, on
+// every backend.
+func testErrorKinds(t *testing.T, e *env) {
+	alice, bob := e.register("Alice"), e.register("Bob")
+	p := e.create(alice, "Loft", "Lyon")
+	name := "Bob's"
+	taken := "bob@example.com"
+	cases := map[string]error{
+		"not_found":       func() error { _, err := e.anon().Property(e.ctx, p.ID+1000); return err }(),
+		"unauthenticated": func() error { _, err := e.anon().Me(e.ctx); return err }(),
+		"forbidden": func() error {
+			_, err := bob.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Name: &name}, 0)
+			return err
+		}(),
+		"conflict": func() error {
+			_, err := alice.svc.UpdateMe(e.ctx, realty.UserPatch{Email: &taken, CurrentPassword: alice.password})
+			return err
+		}(),
+		"precondition_failed": func() error {
+			_, err := alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Name: &name}, p.Version+1)
+			return err
+		}(),
+		"validation_failed": func() error { _, err := alice.svc.CreateProperty(e.ctx, realty.NewProperty{}); return err }(),
+	}
+	for code, err := range cases {
+		k := realty.KindOf(err)
+		want, _ := realty.KindByCode(code)
+		if k.Code != code || k.Status != want.Status || k.Exit != want.Exit {
+			t.Errorf("%s: got kind %s (%d, exit %d) from %v", code, k.Code, k.Status, k.Exit, err)
+		}
+	}
+}

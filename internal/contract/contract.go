@@ -44,6 +44,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		{"RoomLimits", testRoomLimits},
 		{"ImportProperties", testImport},
 		{"CityPagination", testCityPagination},
+		{"ErrorKinds", testErrorKinds},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

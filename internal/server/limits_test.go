@@ -12,6 +12,7 @@ import (
 	"github.com/realtyhq/realty/internal/service"
 	"github.com/realtyhq/realty/internal/store"
 	"github.com/realtyhq/realty/internal/testdb"
+	"github.com/realtyhq/realty/pkg/client"
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
@@ -188,5 +189,41 @@ func TestSchemaOutdated(t *testing.T) {
 	}
 	if r := a.do("GET", "/readyz", "", nil); r.status != 200 {
 		t.Errorf("readyz after migrating: %d", r.status)
+	}
+}
+
+// fails answers every property read with one error.
+type fails struct {
+	realty.Service
+	err error
+}
+
+func (f fails) Property(context.Context, int64) (realty.Property, error) {
+	return realty.Property{}, f.err
+}
+
+// TestErrorTableThroughHTTP walks realty.Kinds through the HTTP layer: each
+// sentinel, returned by a service, becomes its status and code, and the
+// client maps the answer back to the same sentinel.
+func TestErrorTableThroughHTTP(t *testing.T) {
+	for _, k := range realty.Kinds {
+		err := fmt.Errorf("property 1: %w", k.Err)
+		if k.Err == realty.ErrMalformed {
+			err = realty.DecodeJSON([]byte("[]"), &struct{}{})
+		}
+		if k.Code == "validation_failed" && k.Status == 422 {
+			err = realty.Invalid("name", "is required")
+		}
+		a := serve(t, stub{svc: fails{err: err}}, server.Config{})
+		r := a.do("GET", "/v1/properties/1", "", nil)
+		wantProblem(t, k.Code, r, k.Status, k.Code)
+		c, cerr := client.New(a.url, client.WithRetries(0, 0))
+		if cerr != nil {
+			t.Fatal(cerr)
+		}
+		_, got := c.Property(context.Background(), 1)
+		if back := realty.KindOf(got); back.Code != k.Code || back.Exit != k.Exit {
+			t.Errorf("%s came back through the client as %s (exit %d, want %d): %v", k.Code, back.Code, back.Exit, k.Exit, got)
+		}
 	}
 }

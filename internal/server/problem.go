@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,59 +39,63 @@ func newProblem(status int, code, detail string) *Problem {
 	return &Problem{Type: ProblemTypeBase + code, Title: http.StatusText(status), Status: status, Code: code, Detail: detail}
 }
 
-// toProblem maps any error to the problem the client sees. Typed errors keep
-// their meaning; anything else is a 500 whose detail says nothing of the cause.
+// toProblem maps any error to the problem the client sees, through the one
+// table of realty.Kinds. Typed errors keep their meaning and their message;
+// unavailable and internal errors say nothing of their cause (a driver's
+// message may name hosts and users), which the log keeps.
 func toProblem(err error) *Problem {
 	var p *Problem
-	var ve *realty.ValidationError
-	var he *echo.HTTPError
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &p):
+	if errors.As(err, &p) {
 		return p
+	}
+	err = asRealtyError(err)
+	k := realty.KindOf(err)
+	p = newProblem(k.Status, k.Code, err.Error())
+	var ve *realty.ValidationError
+	switch {
 	case errors.As(err, &ve):
-		p = newProblem(http.StatusUnprocessableEntity, "validation_failed", ve.Error())
 		p.Errors = ve.Fields
 		if n := len(ve.Fields); n > maxProblemErrors { // a bad 1000-property import can fail 100 000 members
 			p.Errors = ve.Fields[:maxProblemErrors]
 			p.Detail = fmt.Sprintf("invalid input: %d members fail; the first %d are listed", n, maxProblemErrors)
 		}
-	case errors.As(err, &mbe):
-		p = newProblem(http.StatusRequestEntityTooLarge, "payload_too_large", "the request body is larger than 1 MiB")
-	case errors.Is(err, realty.ErrNotFound):
-		p = newProblem(http.StatusNotFound, "not_found", err.Error())
-	case errors.Is(err, realty.ErrUnauthenticated):
-		p = newProblem(http.StatusUnauthorized, "unauthenticated", err.Error())
-	case errors.Is(err, realty.ErrForbidden):
-		p = newProblem(http.StatusForbidden, "forbidden", err.Error())
-	case errors.Is(err, realty.ErrConflict):
-		p = newProblem(http.StatusConflict, "conflict", err.Error())
-	case errors.Is(err, realty.ErrPrecondition):
-		p = newProblem(http.StatusPreconditionFailed, "precondition_failed", err.Error())
-	case errors.Is(err, realty.ErrSchemaOutdated):
-		p = newProblem(http.StatusServiceUnavailable, "schema_outdated",
-			"the database schema is behind this server's; an operator must run 'realty migrate up'")
+	case k.Err == realty.ErrSchemaOutdated:
+		p.Detail = "the database schema is behind this server's; an operator must run 'realty migrate up'"
 		p.retryAfter = "30"
-	case errors.Is(err, realty.ErrStorageFull):
-		p = newProblem(http.StatusInsufficientStorage, "insufficient_storage",
-			"the database cannot store anything more now (disk full or read-only); reading still works")
-	case errors.Is(err, realty.ErrRateLimited):
-		p = newProblem(http.StatusTooManyRequests, "rate_limited", err.Error())
+	case k.Err == realty.ErrStorageFull:
+		p.Detail = "the database cannot store anything more now (disk full or read-only); reading still works"
+	case k.Err == realty.ErrRateLimited:
 		p.retryAfter = retryAfter(err, "1")
-	case errors.Is(err, realty.ErrUnavailable) && isRetryLater(err):
-		p = newProblem(http.StatusServiceUnavailable, "unavailable", err.Error()) // our own message, not a driver's
-		p.retryAfter = retryAfter(err, "2")
-	case errors.Is(err, realty.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
-		// Never the driver's message: it may name hosts and users.
-		p = newProblem(http.StatusServiceUnavailable, "unavailable", "the database is unavailable or too slow; retry shortly")
+	case k.Err == realty.ErrUnavailable && isRetryLater(err):
+		p.retryAfter = retryAfter(err, "2") // our own message (hashing at capacity), not a driver's
+	case k.Err == realty.ErrUnavailable:
+		p.Detail = "the database is unavailable or too slow; retry shortly"
 		p.retryAfter = "2"
-	case errors.As(err, &he):
-		p = httpErrorProblem(he)
-	default:
-		p = newProblem(http.StatusInternalServerError, "internal", "internal error; the request id identifies it in the server's logs")
+	case k.Err == realty.ErrInternal:
+		p.Detail = "internal error; the request id identifies it in the server's logs"
 	}
 	p.cause = err
 	return p
+}
+
+// asRealtyError gives the HTTP layer's own errors (echo's, net/http's) the
+// realty sentinel of their kind.
+func asRealtyError(err error) error {
+	var he *echo.HTTPError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return fmt.Errorf("the request body is larger than 1 MiB: %w", realty.ErrTooLarge)
+	case !errors.As(err, &he):
+		return err
+	case he.Code == http.StatusNotFound:
+		return fmt.Errorf("no such resource: %w", realty.ErrNotFound)
+	case he.Code == http.StatusMethodNotAllowed:
+		return fmt.Errorf("this resource does not support that method: %w", realty.ErrMethodNotAllowed)
+	case he.Code == http.StatusRequestEntityTooLarge:
+		return fmt.Errorf("the request body is larger than 1 MiB: %w", realty.ErrTooLarge)
+	}
+	return fmt.Errorf("%w: %w", realty.ErrInternal, err)
 }
 
 func isRetryLater(err error) bool {
@@ -107,18 +110,6 @@ func retryAfter(err error, fallback string) string {
 		return strconv.Itoa(ratelimit.RetryAfter(rl.After))
 	}
 	return fallback
-}
-
-func httpErrorProblem(he *echo.HTTPError) *Problem {
-	switch he.Code {
-	case http.StatusNotFound:
-		return newProblem(he.Code, "not_found", "no such resource")
-	case http.StatusMethodNotAllowed:
-		return newProblem(he.Code, "method_not_allowed", "this resource does not support that method")
-	case http.StatusRequestEntityTooLarge:
-		return newProblem(he.Code, "payload_too_large", "the request body is larger than 1 MiB")
-	}
-	return newProblem(http.StatusInternalServerError, "internal", "internal error; the request id identifies it in the server's logs")
 }
 
 // handleError is echo's HTTPErrorHandler: every error becomes problem+json.

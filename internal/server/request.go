@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -24,7 +25,7 @@ func decodeBody(c echo.Context, v any, mergePatch bool, notNull ...string) error
 		if mergePatch {
 			want += " or application/merge-patch+json"
 		}
-		return newProblem(http.StatusUnsupportedMediaType, "unsupported_media_type", "the body must be "+want)
+		return fmt.Errorf("the body must be %s: %w", want, realty.ErrUnsupportedMediaType)
 	}
 	if c.Request().ContentLength > maxBody {
 		return &http.MaxBytesError{Limit: maxBody}
@@ -35,15 +36,10 @@ func decodeBody(c echo.Context, v any, mergePatch bool, notNull ...string) error
 		if errors.As(err, &mbe) {
 			return err
 		}
-		return newProblem(http.StatusBadRequest, "validation_failed", "the request body could not be read")
+		return fmt.Errorf("%w: the request body could not be read", realty.ErrMalformed)
 	}
 	if err := realty.DecodeJSON(b, v); err != nil {
-		if errors.Is(err, realty.ErrMalformed) {
-			p := toProblem(err)
-			p.Status, p.Title = http.StatusBadRequest, http.StatusText(http.StatusBadRequest)
-			return p
-		}
-		return err
+		return err // malformed: 400; invalid members: 422 (realty.Kinds)
 	}
 	if mergePatch {
 		return realty.CheckNotNull(b, notNull...)
@@ -58,7 +54,7 @@ func pathID(c echo.Context, name string) (int64, error) {
 	raw := c.Param(name)
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 || strconv.FormatInt(id, 10) != raw {
-		return 0, newProblem(http.StatusNotFound, "not_found", "no such resource")
+		return 0, fmt.Errorf("no such resource: %w", realty.ErrNotFound)
 	}
 	return id, nil
 }

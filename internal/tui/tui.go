@@ -163,28 +163,41 @@ func (m *Model) setStatus(msg string, err error) {
 	}
 }
 
+// statusLines says, per problem code of realty.Kinds, what the status line
+// shows: the kind's meaning for this screen and what to do. Kinds without
+// one show the table's phrase and the error's first line.
+var statusLines = map[string]string{
+	"forbidden":           "Refused: only the owner can change this property (reloaded)",
+	"precondition_failed": "Refused: someone changed this property since you opened it; it is reloaded, try again",
+	"unauthenticated":     "Not logged in, or the session expired: press L to log in",
+	"not_found":           "Not found: it may have been deleted (reloaded)",
+}
+
 // describeErr turns an error into one line for the status line.
 func describeErr(err error) string {
 	var ve *realty.ValidationError
-	switch {
-	case errors.As(err, &ve):
+	if errors.As(err, &ve) {
 		parts := make([]string, len(ve.Fields))
 		for i, f := range ve.Fields {
 			parts[i] = f.Field + " " + f.Message
 		}
 		return "Invalid: " + strings.Join(parts, "; ")
-	case errors.Is(err, realty.ErrForbidden):
-		return "Refused: only the owner can change this property (reloaded)"
-	case errors.Is(err, realty.ErrPrecondition):
-		return "Refused: someone changed this property since you opened it; it is reloaded, try again"
-	case errors.Is(err, realty.ErrUnauthenticated):
-		return "Not logged in, or the session expired: press L to log in"
-	case errors.Is(err, realty.ErrNotFound):
-		return "Not found: it may have been deleted (reloaded)"
-	case errors.Is(err, realty.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+	}
+	k := realty.KindOf(err)
+	if line, ok := statusLines[k.Code]; ok {
+		return line
+	}
+	if k.Code == "unavailable" {
 		return "Unavailable (r to retry): " + firstLine(err.Error())
 	}
-	return "Error (r to retry): " + firstLine(err.Error())
+	return upperFirst(k.Phrase) + " (r to retry): " + firstLine(err.Error())
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func firstLine(s string) string {

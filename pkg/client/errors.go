@@ -39,18 +39,6 @@ func (e *Error) Error() string {
 // Unwrap returns the realty error of the code.
 func (e *Error) Unwrap() error { return e.kind }
 
-var kinds = map[string]error{
-	"not_found":            realty.ErrNotFound,
-	"unauthenticated":      realty.ErrUnauthenticated,
-	"forbidden":            realty.ErrForbidden,
-	"conflict":             realty.ErrConflict,
-	"precondition_failed":  realty.ErrPrecondition,
-	"unavailable":          realty.ErrUnavailable,
-	"rate_limited":         realty.ErrRateLimited,
-	"insufficient_storage": realty.ErrStorageFull,
-	"schema_outdated":      realty.ErrSchemaOutdated,
-}
-
 // problemError maps a problem response back to the typed error it came from.
 func problemError(resp *http.Response, body io.Reader) error {
 	var p problem
@@ -61,6 +49,10 @@ func problemError(resp *http.Response, body io.Reader) error {
 	if p.Code == "validation_failed" && len(p.Errors) > 0 {
 		return &realty.ValidationError{Fields: p.Errors}
 	}
+	kind := realty.KindByCodeOrInternal(p.Code)
+	if p.Code == "validation_failed" && resp.StatusCode == http.StatusBadRequest {
+		kind = realty.KindOf(realty.ErrMalformed)
+	}
 	detail := p.Detail
 	if p.Code == "rate_limited" {
 		if ra := resp.Header.Get("Retry-After"); ra != "" {
@@ -68,22 +60,23 @@ func problemError(resp *http.Response, body io.Reader) error {
 		}
 	}
 	return &Error{Status: resp.StatusCode, Code: p.Code, Detail: detail,
-		RequestID: resp.Header.Get("X-Request-ID"), kind: kinds[p.Code]}
+		RequestID: resp.Header.Get("X-Request-ID"), kind: kind.Err}
 }
 
-// codeOf guesses the code of a response that is not a problem (a proxy's).
+// codeOf guesses the code of a response that is not a problem (a proxy's):
+// the table's kind of that status, bad gateways and timeouts being
+// "unavailable".
 func codeOf(status int) string {
 	switch status {
-	case http.StatusNotFound:
-		return "not_found"
-	case http.StatusUnauthorized:
-		return "unauthenticated"
-	case http.StatusForbidden:
-		return "forbidden"
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		return "unavailable"
-	case http.StatusInsufficientStorage:
-		return "insufficient_storage"
+	case http.StatusServiceUnavailable:
+		return "unavailable" // not schema_outdated: a proxy says nothing of schemas
+	}
+	for _, k := range realty.Kinds {
+		if k.Status == status && k.Err != realty.ErrMalformed {
+			return k.Code
+		}
 	}
 	return "internal"
 }

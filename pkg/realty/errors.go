@@ -32,6 +32,14 @@ var (
 	ErrStorageFull = errors.New("insufficient storage")
 	// ErrRateLimited: too many attempts (log-ins, sign-ups, writes); retry later.
 	ErrRateLimited = errors.New("rate limited")
+	// ErrTooLarge: a request body over the 1 MiB limit (HTTP only).
+	ErrTooLarge = errors.New("payload too large")
+	// ErrUnsupportedMediaType: a request body that is not JSON (HTTP only).
+	ErrUnsupportedMediaType = errors.New("unsupported media type")
+	// ErrMethodNotAllowed: a method the resource does not answer (HTTP only).
+	ErrMethodNotAllowed = errors.New("method not allowed")
+	// ErrInternal: a failure of the program itself; its cause is logged, not shown.
+	ErrInternal = errors.New("internal error")
 )
 
 // FieldError is one failing input field.

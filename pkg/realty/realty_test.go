@@ -1,8 +1,10 @@
 package realty_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -195,6 +197,37 @@ func TestDecodeJSONStrictness(t *testing.T) {
 		var ve *realty.ValidationError
 		if !errors.As(err, &ve) || errors.Is(err, realty.ErrMalformed) != malformed {
 			t.Errorf("%s: %v; want a validation error, malformed %v", doc, err, malformed)
+		}
+	}
+}
+
+func TestKindsTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, k := range realty.Kinds {
+		if k.Code != "validation_failed" && seen[k.Code] {
+			t.Errorf("code %s twice", k.Code)
+		}
+		seen[k.Code] = true
+		if k.Status < 400 || k.Phrase == "" || k.Err == nil {
+			t.Errorf("kind %s is incomplete: %+v", k.Code, k)
+		}
+		if got := realty.KindOf(fmt.Errorf("context: %w", k.Err)); got.Code != k.Code || got.Status != k.Status {
+			t.Errorf("a wrapped %v is of kind %s %d, want %s %d", k.Err, got.Code, got.Status, k.Code, k.Status)
+		}
+		if got, ok := realty.KindByCode(k.Code); !ok || got.Code != k.Code {
+			t.Errorf("KindByCode(%s) = %v, %v", k.Code, got, ok)
+		}
+	}
+	for err, want := range map[error]string{
+		errors.New("boom"):                           "internal 500 1",
+		context.DeadlineExceeded:                     "unavailable 503 1",
+		realty.Invalid("name", "is required"):        "validation_failed 422 7",
+		realty.DecodeJSON([]byte(`[]`), &struct{}{}): "validation_failed 400 7",
+		fmt.Errorf("x: %w", realty.ErrRateLimited):   "rate_limited 429 8",
+	} {
+		k := realty.KindOf(err)
+		if got := fmt.Sprintf("%s %d %d", k.Code, k.Status, k.Exit); got != want {
+			t.Errorf("KindOf(%v) = %s, want %s", err, got, want)
 		}
 	}
 }
