@@ -32,8 +32,10 @@ func (p *Problem) Error() string { return p.Detail }
 // maxProblemErrors bounds the members listed in a validation problem.
 const maxProblemErrors = 1000
 
-// ProblemTypeBase prefixes problem type URIs; the code completes them.
-const ProblemTypeBase = "https://realty.dev/problems/"
+// ProblemTypeBase prefixes problem type URIs; the code completes them. The
+// reference is relative to the API (RFC 9457 §3.1.1), and this server
+// serves the page it names: /problems/{code}.
+const ProblemTypeBase = "/problems/"
 
 func newProblem(status int, code, detail string) *Problem {
 	return &Problem{Type: ProblemTypeBase + code, Title: http.StatusText(status), Status: status, Code: code, Detail: detail}

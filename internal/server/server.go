@@ -138,6 +138,8 @@ func (s *Server) routes() {
 	get(e.Add, "/metrics", s.serveMetrics)
 	get(e.Add, "/openapi.json", serveOpenAPI)
 	get(e.Add, "/docs", serveDocs)
+	get(e.Add, "/problems", serveProblems)
+	get(e.Add, "/problems/:code", serveProblems)
 
 	v1 := e.Group("/v1")
 	v1.POST("/users", s.register)

@@ -135,7 +135,7 @@ func wantProblem(t *testing.T, what string, r reply, status int, code string) {
 	t.Helper()
 	p := r.problem()
 	if r.status != status || p.Code != code || p.Status != status || p.Title == "" || p.Detail == "" ||
-		!strings.HasPrefix(p.Type, "https://") || r.header.Get("Content-Type") != "application/problem+json" {
+		p.Type != "/problems/"+code || r.header.Get("Content-Type") != "application/problem+json" {
 		t.Errorf("%s: got %d %s (%s), want %d %s as problem+json", what, r.status, r.body, r.header.Get("Content-Type"), status, code)
 	}
 	if r.header.Get("X-Request-ID") == "" {
@@ -431,6 +431,34 @@ func TestHeadAndCanonicalIDs(t *testing.T) {
 		wantProblem(t, "property "+id, a.do("GET", "/v1/properties/"+url.PathEscape(id), "", nil), 404, "not_found")
 	}
 	wantProblem(t, "room +1", a.do("GET", fmt.Sprintf("/v1/properties/%d/rooms/+%d", p.ID, p.Rooms[0].ID), "", nil), 404, "not_found")
+}
+
+// TestProblemTypesResolve: a problem's type names a page this server
+// serves, for every kind of realty.Kinds; the index lists them all, and
+// /docs links to it.
+func TestProblemTypesResolve(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{})
+	index := a.do("GET", "/problems", "", nil)
+	if index.status != 200 || !strings.HasPrefix(index.header.Get("Content-Type"), "text/html") {
+		t.Fatalf("/problems: %d %s", index.status, index.header.Get("Content-Type"))
+	}
+	for _, k := range realty.Kinds {
+		if !strings.Contains(string(index.body), `href="/problems/`+k.Code+`"`) {
+			t.Errorf("/problems does not list %s", k.Code)
+		}
+		r := a.do("GET", "/problems/"+k.Code, "", nil)
+		if r.status != 200 || !strings.Contains(string(r.body), k.Phrase) || !strings.Contains(string(r.body), fmt.Sprint(k.Status)) {
+			t.Errorf("/problems/%s: %d %s", k.Code, r.status, r.body)
+		}
+	}
+	p := a.do("GET", "/v1/properties/999", "", nil).problem()
+	if r := a.do("GET", p.Type, "", nil); r.status != 200 {
+		t.Errorf("the type of a 404 (%s) does not resolve: %d", p.Type, r.status)
+	}
+	wantProblem(t, "unknown problem type", a.do("GET", "/problems/nope", "", nil), 404, "not_found")
+	if r := a.do("GET", "/docs", "", nil); !strings.Contains(string(r.body), `href="/problems"`) {
+		t.Error("/docs does not link to the problem types")
+	}
 }
 
 // TestLogsHoldNoSecrets: the access log of a session never contains the
