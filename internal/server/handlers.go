@@ -41,7 +41,7 @@ func created(c echo.Context, location string, body any) error {
 
 func (s *Server) register(c echo.Context) error {
 	var in realty.NewUser
-	if err := decodeBody(c, &in, false); err != nil {
+	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
 	if err := s.allowSignup(c); err != nil {
@@ -65,7 +65,7 @@ func (s *Server) me(c echo.Context) error {
 
 func (s *Server) updateMe(c echo.Context) error {
 	var in realty.UserPatch
-	if err := decodeBody(c, &in, true, "email", "first_name", "last_name"); err != nil {
+	if err := decodePatch(c, &in, patchRules{notNull: []string{"email", "first_name", "last_name"}}); err != nil {
 		return err
 	}
 	u, err := s.svc(c).UpdateMe(c.Request().Context(), in)
@@ -77,7 +77,7 @@ func (s *Server) updateMe(c echo.Context) error {
 
 func (s *Server) changePassword(c echo.Context) error {
 	var in realty.PasswordChange
-	if err := decodeBody(c, &in, false); err != nil {
+	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
 	if err := s.svc(c).ChangePassword(c.Request().Context(), in); err != nil {
@@ -100,7 +100,7 @@ func (s *Server) user(c echo.Context) error {
 
 func (s *Server) login(c echo.Context) error {
 	var in realty.Credentials
-	if err := decodeBody(c, &in, false); err != nil {
+	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
 	if err := s.allowLogin(c, realty.NormalizeEmail(in.Email)); err != nil {
@@ -140,7 +140,7 @@ func propertyLocation(id int64) string { return "/v1/properties/" + strconv.Form
 
 func (s *Server) createProperty(c echo.Context) error {
 	var in realty.NewProperty
-	if err := decodeBody(c, &in, false); err != nil {
+	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
 	p, err := s.svc(c).CreateProperty(c.Request().Context(), in)
@@ -155,7 +155,7 @@ func (s *Server) importProperties(c echo.Context) error {
 	var in struct {
 		Properties []realty.NewProperty `json:"properties"`
 	}
-	if err := decodeBody(c, &in, false); err != nil {
+	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
 	ids, err := s.svc(c).ImportProperties(c.Request().Context(), in.Properties)
@@ -192,7 +192,9 @@ func (s *Server) updateProperty(c echo.Context) error {
 		return err
 	}
 	var in realty.PropertyPatch
-	if err := decodeBody(c, &in, true, "name", "type", "city", "description"); err != nil {
+	rules := patchRules{notNull: []string{"name", "type", "city"},
+		clear: map[string]func(){"description": func() { in.Description = ptr("") }}}
+	if err := decodePatch(c, &in, rules); err != nil {
 		return err
 	}
 	p, err := s.svc(c).UpdateProperty(c.Request().Context(), id, in, version)
@@ -228,7 +230,7 @@ func (s *Server) addRoom(c echo.Context) error {
 		return err
 	}
 	var in realty.NewRoom
-	if err := decodeBody(c, &in, false); err != nil {
+	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
 	r, err := s.svc(c).AddRoom(c.Request().Context(), id, in, version)
@@ -265,7 +267,12 @@ func (s *Server) updateRoom(c echo.Context) error {
 		return err
 	}
 	var in realty.RoomPatch
-	if err := decodeBody(c, &in, true, "type", "name", "description", "features"); err != nil {
+	rules := patchRules{notNull: []string{"type"}, clear: map[string]func(){
+		"name":        func() { in.Name = ptr("") },
+		"description": func() { in.Description = ptr("") },
+		"features":    func() { in.Features = &[]string{} },
+	}}
+	if err := decodePatch(c, &in, rules); err != nil {
 		return err
 	}
 	r, err := s.svc(c).UpdateRoom(c.Request().Context(), id, roomID, in, version)
@@ -325,3 +332,5 @@ func roomPath(c echo.Context) (id, roomID int64, err error) {
 	roomID, err = pathID(c, "room_id")
 	return id, roomID, err
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,35 +17,72 @@ import (
 )
 
 // decodeBody reads a JSON object body into v with the strict rules of
-// realty.DecodeJSON. mergePatch also accepts application/merge-patch+json and
-// refuses null for the members that cannot be removed.
-func decodeBody(c echo.Context, v any, mergePatch bool, notNull ...string) error {
+// realty.DecodeJSON.
+func decodeBody(c echo.Context, v any) error {
+	b, err := readJSON(c, false)
+	if err != nil {
+		return err
+	}
+	return realty.DecodeJSON(b, v) // malformed: 400; invalid members: 422 (realty.Kinds)
+}
+
+// patchRules say what null means in a JSON Merge Patch (RFC 7396), where it
+// removes a member: notNull members cannot be removed (422); clear holds,
+// for members that can, what removing them sets (an empty description, no
+// features). Members held in a realty.Nullable need no rule.
+type patchRules struct {
+	notNull []string
+	clear   map[string]func()
+}
+
+// decodePatch reads a JSON Merge Patch (application/merge-patch+json or
+// application/json) into v, and applies its rules for null.
+func decodePatch(c echo.Context, v any, rules patchRules) error {
+	b, err := readJSON(c, true)
+	if err != nil {
+		return err
+	}
+	if err := realty.DecodeJSON(b, v); err != nil {
+		return err
+	}
+	if err := realty.CheckNotNull(b, rules.notNull...); err != nil {
+		return err
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return err // DecodeJSON accepted it: cannot happen
+	}
+	for name, clear := range rules.clear {
+		if raw, ok := members[name]; ok && string(raw) == "null" {
+			clear()
+		}
+	}
+	return nil
+}
+
+// readJSON reads a request body of at most maxBody bytes whose media type is
+// JSON (or, for a patch, JSON Merge Patch).
+func readJSON(c echo.Context, mergePatch bool) ([]byte, error) {
 	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	if mt != echo.MIMEApplicationJSON && !(mergePatch && mt == "application/merge-patch+json") {
 		want := "application/json"
 		if mergePatch {
 			want += " or application/merge-patch+json"
 		}
-		return fmt.Errorf("the body must be %s: %w", want, realty.ErrUnsupportedMediaType)
+		return nil, fmt.Errorf("the body must be %s: %w", want, realty.ErrUnsupportedMediaType)
 	}
 	if c.Request().ContentLength > maxBody {
-		return &http.MaxBytesError{Limit: maxBody}
+		return nil, &http.MaxBytesError{Limit: maxBody}
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return err
+			return nil, err
 		}
-		return fmt.Errorf("%w: the request body could not be read", realty.ErrMalformed)
+		return nil, fmt.Errorf("%w: the request body could not be read", realty.ErrMalformed)
 	}
-	if err := realty.DecodeJSON(b, v); err != nil {
-		return err // malformed: 400; invalid members: 422 (realty.Kinds)
-	}
-	if mergePatch {
-		return realty.CheckNotNull(b, notNull...)
-	}
-	return nil
+	return b, nil
 }
 
 // pathID reads a numeric path parameter in its canonical spelling: "+4",

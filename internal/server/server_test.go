@@ -657,3 +657,36 @@ func TestLinkNext(t *testing.T) {
 		}
 	}
 }
+
+// TestMergePatchNullRemoves: in a JSON Merge Patch (RFC 7396) null removes
+// a member: a description becomes empty, features none, area and level
+// unknown. Members that cannot be absent answer 422 for null.
+func TestMergePatchNullRemoves(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{})
+	alice, _ := a.user("Alice")
+	r := a.do("POST", "/v1/properties", alice, map[string]any{"name": "Loft", "type": "loft", "city": "Lyon", "description": "Bright",
+		"rooms": []any{map[string]any{"type": "bedroom", "name": "Blue", "area": 12.5, "level": 2, "description": "Quiet", "features": []string{"balcony"}}}})
+	var p realty.Property
+	r.json(&p)
+	path := fmt.Sprintf("/v1/properties/%d", p.ID)
+	merge := func(path, body string) reply {
+		return a.do("PATCH", path, alice, body, "Content-Type", "application/merge-patch+json")
+	}
+	if r := merge(path, `{"description": null}`); r.status != 200 || !strings.Contains(string(r.body), `"description":""`) {
+		t.Errorf("property description null: %d %s", r.status, r.body)
+	}
+	room := fmt.Sprintf("%s/rooms/%d", path, p.Rooms[0].ID)
+	r = merge(room, `{"name": null, "description": null, "features": null, "area": null, "level": null}`)
+	var got realty.Room
+	if r.json(&got); r.status != 200 || got.Name != "" || got.Description != "" || len(got.Features) != 0 || got.Area != nil || got.Level != nil {
+		t.Errorf("room members null: %d %s", r.status, r.body)
+	}
+	for body, field := range map[string]string{`{"name": null}`: "name", `{"type": null}`: "type", `{"city": null}`: "city"} {
+		r := merge(path, body)
+		if wantProblem(t, "property "+body, r, 422, "validation_failed"); fieldNames(r) != field {
+			t.Errorf("%s: errors on %s", body, fieldNames(r))
+		}
+	}
+	wantProblem(t, "room type null", merge(room, `{"type": null}`), 422, "validation_failed")
+	wantProblem(t, "first name null", merge("/v1/users/me", `{"first_name": null}`), 422, "validation_failed")
+}
