@@ -252,10 +252,11 @@ func newRoomRemoveCmd(f *Factory) *cobra.Command {
 					return err
 				}
 			}
-			if err := svc.RemoveRoom(cmd.Context(), id, roomID, ifVersion); err != nil {
+			version, err := svc.RemoveRoom(cmd.Context(), id, roomID, ifVersion)
+			if err != nil {
 				return err
 			}
-			f.status("Removed room %d of property %d.", roomID, id)
+			f.status("Removed room %d of property %d, now version %d.", roomID, id, version)
 			return nil
 		},
 	}

@@ -406,15 +406,15 @@ func testOwnerEdits(t *testing.T, e *env) {
 	r2 := must[realty.Room](t, "update room")(alice.svc.UpdateRoom(e.ctx, p.ID, r.ID, realty.RoomPatch{Name: &rname,
 		Area: realty.Null[realty.Area](), Level: realty.Value(-1), Features: &feats}, 4))
 	same(t, "updated room", r2, realty.Room{ID: r.ID, Type: "kitchen", Name: rname, Level: level(-1),
-		Features: []string{"oven", "window"}})
+		Features: []string{"oven", "window"}, PropertyVersion: 5})
 	got = e.get(p.ID)
 	if got.Version != 5 || got.TotalArea.String() != "36.85" {
 		t.Errorf("after room update: version %d, total %s", got.Version, got.TotalArea)
 	}
 	same(t, "room in property", got.Rooms[3], r2)
 
-	if err := alice.svc.RemoveRoom(e.ctx, p.ID, got.Rooms[0].ID, 5); err != nil {
-		t.Fatal(err)
+	if v, err := alice.svc.RemoveRoom(e.ctx, p.ID, got.Rooms[0].ID, 5); err != nil || v != 6 {
+		t.Fatalf("remove room: version %d, %v; want 6", v, err)
 	}
 	got = e.get(p.ID)
 	if got.Version != 6 || got.RoomCount != 3 || got.Rooms[0].Type != "bedroom" {
@@ -461,7 +461,7 @@ func writes(e *env, svc realty.Service, p realty.Property) map[string]func() err
 			_, err := svc.UpdateRoom(e.ctx, p.ID, r, realty.RoomPatch{Name: &rname}, 0)
 			return err
 		},
-		"remove room": func() error { return svc.RemoveRoom(e.ctx, p.ID, r, 0) },
+		"remove room": func() error { _, err := svc.RemoveRoom(e.ctx, p.ID, r, 0); return err },
 	}
 }
 
@@ -499,7 +499,8 @@ func testVersionPrecondition(t *testing.T, e *env) {
 	wantErr(t, "stale add room", err, realty.ErrPrecondition)
 	_, err = alice.svc.UpdateRoom(e.ctx, p.ID, p.Rooms[0].ID, realty.RoomPatch{Name: &stale}, 1)
 	wantErr(t, "stale update room", err, realty.ErrPrecondition)
-	wantErr(t, "stale remove room", alice.svc.RemoveRoom(e.ctx, p.ID, p.Rooms[0].ID, 1), realty.ErrPrecondition)
+	_, err = alice.svc.RemoveRoom(e.ctx, p.ID, p.Rooms[0].ID, 1)
+	wantErr(t, "stale remove room", err, realty.ErrPrecondition)
 	wantErr(t, "stale delete", alice.svc.DeleteProperty(e.ctx, p.ID, 1), realty.ErrPrecondition)
 	same(t, "property after stale writes", e.get(p.ID), before)
 
@@ -516,8 +517,10 @@ func testRoomBelongs(t *testing.T, e *env) {
 	name := "Moved?"
 	_, err := alice.svc.UpdateRoom(e.ctx, p1.ID, p2.Rooms[0].ID, realty.RoomPatch{Name: &name}, 0)
 	wantErr(t, "update another property's room", err, realty.ErrNotFound)
-	wantErr(t, "remove another property's room", alice.svc.RemoveRoom(e.ctx, p1.ID, p2.Rooms[0].ID, 0), realty.ErrNotFound)
-	wantErr(t, "remove unknown room", alice.svc.RemoveRoom(e.ctx, p1.ID, 1<<40, 0), realty.ErrNotFound)
+	_, err = alice.svc.RemoveRoom(e.ctx, p1.ID, p2.Rooms[0].ID, 0)
+	wantErr(t, "remove another property's room", err, realty.ErrNotFound)
+	_, err = alice.svc.RemoveRoom(e.ctx, p1.ID, 1<<40, 0)
+	wantErr(t, "remove unknown room", err, realty.ErrNotFound)
 	same(t, "other property untouched", e.get(p2.ID), p2)
 	same(t, "property untouched", e.get(p1.ID), p1)
 }

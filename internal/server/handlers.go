@@ -237,6 +237,7 @@ func (s *Server) addRoom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("ETag", etag(r.PropertyVersion))
 	return created(c, propertyLocation(id)+"/rooms/"+strconv.FormatInt(r.ID, 10), r)
 }
 
@@ -251,6 +252,7 @@ func (s *Server) room(c echo.Context) error {
 	}
 	for _, r := range p.Rooms {
 		if r.ID == roomID {
+			c.Response().Header().Set("ETag", etag(p.Version)) // the property's, as If-Match on room writes takes
 			return c.JSON(http.StatusOK, r)
 		}
 	}
@@ -279,6 +281,7 @@ func (s *Server) updateRoom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("ETag", etag(r.PropertyVersion))
 	return c.JSON(http.StatusOK, r)
 }
 
@@ -291,9 +294,11 @@ func (s *Server) removeRoom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc(c).RemoveRoom(c.Request().Context(), id, roomID, version); err != nil {
+	newVersion, err := s.svc(c).RemoveRoom(c.Request().Context(), id, roomID, version)
+	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("ETag", etag(newVersion)) // the property's: for the next change
 	return c.NoContent(http.StatusNoContent)
 }
 

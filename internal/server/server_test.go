@@ -690,3 +690,33 @@ func TestMergePatchNullRemoves(t *testing.T) {
 	wantProblem(t, "room type null", merge(room, `{"type": null}`), 422, "validation_failed")
 	wantProblem(t, "first name null", merge("/v1/users/me", `{"first_name": null}`), 422, "validation_failed")
 }
+
+// TestRoomWritesChainWithETags: a room write answers the property's new
+// version, in ETag and in property_version, so that a front end chains
+// edits with If-Match without reading the property again.
+func TestRoomWritesChainWithETags(t *testing.T) {
+	a := newAPI(t, "sqlite", server.Config{})
+	alice, _ := a.user("Alice")
+	p := a.property(alice) // version 1
+	path := fmt.Sprintf("/v1/properties/%d", p.ID)
+	r := a.do("POST", path+"/rooms", alice, map[string]any{"type": "kitchen"}, "If-Match", `"1"`)
+	var room realty.Room
+	if r.json(&room); r.status != 201 || r.header.Get("ETag") != `"2"` || room.PropertyVersion != 2 {
+		t.Fatalf("add room: %d, ETag %q, %s", r.status, r.header.Get("ETag"), r.body)
+	}
+	roomPath := r.header.Get("Location")
+	if g := a.do("GET", roomPath, "", nil); g.header.Get("ETag") != `"2"` {
+		t.Errorf("GET room: ETag %q, want the property's \"2\"", g.header.Get("ETag"))
+	}
+	r = a.do("PATCH", roomPath, alice, map[string]any{"name": "Kitchen"}, "If-Match", r.header.Get("ETag"))
+	if r.status != 200 || r.header.Get("ETag") != `"3"` {
+		t.Fatalf("update room with the add's ETag: %d, ETag %q", r.status, r.header.Get("ETag"))
+	}
+	r = a.do("DELETE", roomPath, alice, nil, "If-Match", r.header.Get("ETag"))
+	if r.status != 204 || r.header.Get("ETag") != `"4"` {
+		t.Fatalf("remove room with the update's ETag: %d, ETag %q", r.status, r.header.Get("ETag"))
+	}
+	if r = a.do("PATCH", path, alice, map[string]any{"name": "Done"}, "If-Match", r.header.Get("ETag")); r.status != 200 {
+		t.Errorf("rename with the removal's ETag: %d %s", r.status, r.body)
+	}
+}

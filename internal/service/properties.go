@@ -104,8 +104,9 @@ func (s *session) Properties(ctx context.Context, f realty.PropertyFilter) (real
 
 // ownedWrite runs fn in a transaction after checking, with the property's row
 // locked, that the acting user owns it and that ifVersion (when not 0) is its
-// current version. Every write to a property or its rooms goes through here.
-func (s *session) ownedWrite(ctx context.Context, id, ifVersion int64, validate func() error, fn func(tx *store.Tx) error) error {
+// current version, which fn is given. Every write to a property or its rooms
+// goes through here.
+func (s *session) ownedWrite(ctx context.Context, id, ifVersion int64, validate func() error, fn func(tx *store.Tx, version int64) error) error {
 	u, err := s.writer(ctx, 1)
 	if err != nil {
 		return err
@@ -128,14 +129,14 @@ func (s *session) ownedWrite(ctx context.Context, id, ifVersion int64, validate 
 			return fmt.Errorf("property %d is at version %d, not %d: it changed since you read it: %w",
 				id, version, ifVersion, realty.ErrPrecondition)
 		}
-		return fn(tx)
+		return fn(tx, version)
 	})
 }
 
 func (s *session) UpdateProperty(ctx context.Context, id int64, in realty.PropertyPatch, ifVersion int64) (realty.Property, error) {
 	in = in.Normalized()
 	var out realty.Property
-	err := s.ownedWrite(ctx, id, ifVersion, in.Validate, func(tx *store.Tx) error {
+	err := s.ownedWrite(ctx, id, ifVersion, in.Validate, func(tx *store.Tx, _ int64) error {
 		if !in.Empty() {
 			key := ""
 			if in.City != nil {
@@ -153,7 +154,7 @@ func (s *session) UpdateProperty(ctx context.Context, id int64, in realty.Proper
 }
 
 func (s *session) DeleteProperty(ctx context.Context, id int64, ifVersion int64) error {
-	return s.ownedWrite(ctx, id, ifVersion, noInput, func(tx *store.Tx) error {
+	return s.ownedWrite(ctx, id, ifVersion, noInput, func(tx *store.Tx, _ int64) error {
 		return tx.DeleteProperty(ctx, id)
 	})
 }
@@ -163,7 +164,7 @@ func noInput() error { return nil }
 func (s *session) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom, ifVersion int64) (realty.Room, error) {
 	in = in.Normalized()
 	var out realty.Room
-	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx) error {
+	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, _ int64) error {
 		n, err := tx.CountRooms(ctx, propertyID)
 		if err != nil {
 			return err
@@ -187,7 +188,7 @@ func (s *session) AddRoom(ctx context.Context, propertyID int64, in realty.NewRo
 func (s *session) UpdateRoom(ctx context.Context, propertyID, roomID int64, in realty.RoomPatch, ifVersion int64) (realty.Room, error) {
 	in = in.Normalized()
 	var out realty.Room
-	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx) error {
+	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, _ int64) error {
 		if err := tx.RoomOf(ctx, propertyID, roomID); err != nil {
 			return err
 		}
@@ -206,16 +207,19 @@ func (s *session) UpdateRoom(ctx context.Context, propertyID, roomID int64, in r
 	return out, err
 }
 
-func (s *session) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) error {
-	return s.ownedWrite(ctx, propertyID, ifVersion, noInput, func(tx *store.Tx) error {
+func (s *session) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) (int64, error) {
+	var newVersion int64
+	err := s.ownedWrite(ctx, propertyID, ifVersion, noInput, func(tx *store.Tx, version int64) error {
 		if err := tx.RoomOf(ctx, propertyID, roomID); err != nil {
 			return err
 		}
 		if err := tx.DeleteRoom(ctx, roomID); err != nil {
 			return err
 		}
+		newVersion = version + 1 // TouchProperty's increment, under the row lock
 		return tx.TouchProperty(ctx, propertyID, s.c.clock())
 	})
+	return newVersion, err
 }
 
 func (s *session) Cities(ctx context.Context, f realty.CityFilter) (realty.Page[realty.CityCount], error) {

@@ -120,19 +120,20 @@ func property(ctx context.Context, q queryer, id int64) (realty.Property, error)
 }
 
 type roomRow struct {
-	ID          int64           `db:"id"`
-	Type        realty.RoomType `db:"type"`
-	Name        string          `db:"name"`
-	Area        *realty.Area    `db:"area"`
-	Level       *int            `db:"level"`
-	Description string          `db:"description"`
+	ID              int64           `db:"id"`
+	PropertyVersion int64           `db:"property_version"`
+	Type            realty.RoomType `db:"type"`
+	Name            string          `db:"name"`
+	Area            *realty.Area    `db:"area"`
+	Level           *int            `db:"level"`
+	Description     string          `db:"description"`
 }
 
 // roomsOf reads rooms and their features in two queries, whatever their number.
 func roomsOf(ctx context.Context, q queryer, where string, arg int64) ([]realty.Room, error) {
 	var rows []roomRow
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT r.id, r.type, r.name, r.area, r.level, r.description
-		FROM rooms r WHERE `+where+` ORDER BY r.position`, arg); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT r.id, p.version AS property_version, r.type, r.name, r.area, r.level, r.description
+		FROM rooms r JOIN properties p ON p.id = r.property_id WHERE `+where+` ORDER BY r.position`, arg); err != nil {
 		return nil, mapErr(err)
 	}
 	var feats []struct {
@@ -154,7 +155,7 @@ func roomsOf(ctx context.Context, q queryer, where string, arg int64) ([]realty.
 			features = []string{}
 		}
 		rooms[i] = realty.Room{ID: r.ID, Type: r.Type, Name: r.Name, Area: r.Area, Level: r.Level,
-			Description: r.Description, Features: features}
+			Description: r.Description, Features: features, PropertyVersion: r.PropertyVersion}
 	}
 	return rooms, nil
 }

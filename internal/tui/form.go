@@ -379,7 +379,7 @@ func (m *Model) removeRoom(propertyID, roomID, version int64) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := m.deadline()
 		defer cancel()
-		err := svc.RemoveRoom(ctx, propertyID, roomID, version)
+		_, err := svc.RemoveRoom(ctx, propertyID, roomID, version)
 		return writeMsg{status: fmt.Sprintf("Removed room %d", roomID), err: err, reload: propertyID, refresh: err == nil}
 	}
 }

@@ -86,8 +86,9 @@ type request struct {
 	path      string
 	query     url.Values
 	body      any
-	patch     bool  // send the body as application/merge-patch+json
-	ifVersion int64 // If-Match, when > 0
+	patch     bool   // send the body as application/merge-patch+json
+	ifVersion int64  // If-Match, when > 0
+	etag      *int64 // when set, receives the version of the response's ETag
 }
 
 // do sends r and decodes a 2xx response into out (when not nil).
@@ -110,6 +111,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 				return err
 			}
 			defer resp.Body.Close()
+			if r.etag != nil && resp.StatusCode < 300 {
+				*r.etag, _ = strconv.ParseInt(strings.Trim(resp.Header.Get("ETag"), `"`), 10, 64)
+			}
 			return decodeResponse(resp, out)
 		}
 		if resp != nil {

@@ -130,10 +130,13 @@ func (c *Client) UpdateRoom(ctx context.Context, propertyID, roomID int64, in re
 	return r, err
 }
 
-// RemoveRoom removes a room of the owner's property.
-func (c *Client) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) error {
-	return c.do(ctx, request{method: http.MethodDelete, path: "/v1/properties/" + id(propertyID) + "/rooms/" + id(roomID),
-		ifVersion: ifVersion}, nil)
+// RemoveRoom removes a room of the owner's property and returns the
+// property's new version (from the response's ETag).
+func (c *Client) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) (int64, error) {
+	var version int64
+	err := c.do(ctx, request{method: http.MethodDelete, path: "/v1/properties/" + id(propertyID) + "/rooms/" + id(roomID),
+		ifVersion: ifVersion, etag: &version}, nil)
+	return version, err
 }
 
 // Cities lists the cities that have properties, with their counts, a page at a time.

@@ -45,8 +45,9 @@ type Service interface {
 	AddRoom(ctx context.Context, propertyID int64, in NewRoom, ifVersion int64) (Room, error)
 	// UpdateRoom changes a room of the owner's property.
 	UpdateRoom(ctx context.Context, propertyID, roomID int64, in RoomPatch, ifVersion int64) (Room, error)
-	// RemoveRoom removes a room of the owner's property.
-	RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) error
+	// RemoveRoom removes a room of the owner's property and returns the
+	// property's new version.
+	RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) (int64, error)
 	// Cities lists the cities that have properties, with their counts, in
 	// the order of their keys, a page at a time.
 	Cities(ctx context.Context, f CityFilter) (Page[CityCount], error)

@@ -72,6 +72,9 @@ type Room struct {
 	Level       *int     `json:"level"`
 	Description string   `json:"description"`
 	Features    []string `json:"features"`
+	// PropertyVersion is the version of the room's property (its ETag):
+	// after a room write, the version to send with the next change.
+	PropertyVersion int64 `json:"property_version"`
 }
 
 // CityCount is a city that has properties, with how many.
