@@ -45,7 +45,7 @@ func login(t *testing.T, url, first string) (*client.Client, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.WithToken(s.Token), s.Token
+	return c.ForToken(s.Token), s.Token
 }
 
 // TestGracefulShutdownDuringABurst sends SIGTERM while writers hammer the

@@ -67,7 +67,7 @@ func (h *harness) okStdin(stdin string, args ...string) string {
 	return r.out
 }
 
-// as switches the stored log-in by running auth login.
+// registerAndLogin registers a user and logs in as them with auth login.
 func (h *harness) registerAndLogin(first string) {
 	h.t.Helper()
 	email := strings.ToLower(first) + "@example.com"

@@ -24,18 +24,18 @@ type Factory struct {
 	JQ     string // --jq
 
 	st *store.Store
-	be backend
+	be tokenServices
 }
 
-// backend makes Service values for tokens: the local service on a database
-// (*service.Core), or the HTTP client of a server.
-type backend interface {
+// tokenServices makes Service values for tokens: the local service on a
+// database (*service.Core), or the HTTP client of a server.
+type tokenServices interface {
 	For(token string) realty.Service
 }
 
-type remoteBackend struct{ c *client.Client }
+type remoteServices struct{ c *client.Client }
 
-func (b remoteBackend) For(token string) realty.Service { return b.c.WithToken(token) }
+func (b remoteServices) For(token string) realty.Service { return b.c.ForToken(token) }
 
 // serverURL is --server, else REALTY_SERVER; empty means local mode.
 func (f *Factory) serverURL() string {
@@ -95,7 +95,7 @@ func (f *Factory) Store(ctx context.Context) (*store.Store, error) {
 
 // backend opens the backend once: the server's client in remote mode, else
 // the local database, migrated on first use.
-func (f *Factory) backend(ctx context.Context) (backend, error) {
+func (f *Factory) backend(ctx context.Context) (tokenServices, error) {
 	if f.be != nil {
 		return f.be, nil
 	}
@@ -107,7 +107,7 @@ func (f *Factory) backend(ctx context.Context) (backend, error) {
 		if err != nil {
 			return nil, usageErrorf("%v", err)
 		}
-		f.be = remoteBackend{c: c}
+		f.be = remoteServices{c: c}
 		return f.be, nil
 	}
 	st, err := f.Store(ctx)

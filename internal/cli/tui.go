@@ -38,16 +38,16 @@ deletes the property, L logs in, r reloads, ? shows every key, esc/q goes back.`
 
 // tuiBackend gives the TUI the current backend and a log-in that stores the
 // token exactly as 'realty auth login' does.
-func (f *Factory) tuiBackend(ctx context.Context) (tui.Backend, error) {
+func (f *Factory) tuiBackend(ctx context.Context) (tui.Config, error) {
 	svc, err := f.Service(ctx)
 	if err != nil {
-		return tui.Backend{}, err
+		return tui.Config{}, err
 	}
 	where, err := f.BackendKey(ctx)
 	if err != nil {
-		return tui.Backend{}, err
+		return tui.Config{}, err
 	}
-	return tui.Backend{Service: svc, Where: where, Login: f.login}, nil
+	return tui.Config{Service: svc, Where: where, Login: f.login}, nil
 }
 
 // login checks credentials, stores the token for this backend and returns a

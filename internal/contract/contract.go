@@ -17,12 +17,12 @@ import (
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
-// Backend returns Service values acting for a token ("" for nobody), all on
-// the same fresh, empty database.
-type Backend func(token string) realty.Service
+// ServiceFor returns Service values acting for a token ("" for nobody), all
+// on the same fresh, empty database: one backend of the suite.
+type ServiceFor func(token string) realty.Service
 
 // Run runs the whole suite; newBackend is called once per test for a fresh database.
-func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
+func Run(t *testing.T, newBackend func(t *testing.T) ServiceFor) {
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, e *env)
@@ -55,7 +55,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 
 type env struct {
 	t       *testing.T
-	backend Backend
+	backend ServiceFor
 	ctx     context.Context
 }
 

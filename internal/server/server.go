@@ -25,9 +25,9 @@ import (
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
-// Backend is what the server needs from the application: a realty.Service
+// App is what the server needs from the application: a realty.Service
 // per token, and facts about the database for operations.
-type Backend interface {
+type App interface {
 	// For returns a Service acting for the token ("" for nobody).
 	For(token string) realty.Service
 	// Ready fails when the database cannot be reached, its schema is not
@@ -67,7 +67,7 @@ type Config struct {
 // Server is the HTTP API.
 type Server struct {
 	e        *echo.Echo
-	b        Backend
+	b        App
 	log      *slog.Logger
 	cfg      Config
 	metrics  *metrics
@@ -82,7 +82,7 @@ var exposedHeaders = []string{"ETag", echo.HeaderLocation, echo.HeaderXRequestID
 const maxBody = 1 << 20
 
 // New builds the server and its routes.
-func New(b Backend, cfg Config) *Server {
+func New(b App, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -37,7 +37,7 @@ func newAPI(t *testing.T, dialect string, cfg server.Config) *api {
 	return serve(t, core, cfg)
 }
 
-func serve(t *testing.T, b server.Backend, cfg server.Config) *api {
+func serve(t *testing.T, b server.App, cfg server.Config) *api {
 	logs := &lockedWriter{}
 	cfg.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 	ts := httptest.NewServer(server.New(b, cfg).Handler())

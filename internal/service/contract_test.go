@@ -14,7 +14,7 @@ import (
 func TestContract(t *testing.T) {
 	for _, dialect := range testdb.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			contract.Run(t, func(t *testing.T) contract.Backend {
+			contract.Run(t, func(t *testing.T) contract.ServiceFor {
 				core, err := service.New(testdb.Open(t, dialect))
 				if err != nil {
 					t.Fatal(err)

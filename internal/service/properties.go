@@ -9,7 +9,7 @@ import (
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
-func (s *session) CreateProperty(ctx context.Context, in realty.NewProperty) (realty.Property, error) {
+func (s *actor) CreateProperty(ctx context.Context, in realty.NewProperty) (realty.Property, error) {
 	u, err := s.writer(ctx, 1)
 	if err != nil {
 		return realty.Property{}, err
@@ -41,7 +41,7 @@ func insertProperty(ctx context.Context, tx *store.Tx, owner int64, p realty.New
 	return id, err
 }
 
-func (s *session) ImportProperties(ctx context.Context, in []realty.NewProperty) ([]int64, error) {
+func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) ([]int64, error) {
 	// A batch costs one write per started hundred properties.
 	u, err := s.writer(ctx, max(1, (len(in)+99)/100))
 	if err != nil {
@@ -76,11 +76,11 @@ func (s *session) ImportProperties(ctx context.Context, in []realty.NewProperty)
 	return ids, nil
 }
 
-func (s *session) Property(ctx context.Context, id int64) (realty.Property, error) {
+func (s *actor) Property(ctx context.Context, id int64) (realty.Property, error) {
 	return s.c.st.Property(ctx, id)
 }
 
-func (s *session) Properties(ctx context.Context, f realty.PropertyFilter) (realty.Page[realty.PropertySummary], error) {
+func (s *actor) Properties(ctx context.Context, f realty.PropertyFilter) (realty.Page[realty.PropertySummary], error) {
 	f, err := f.Validate()
 	if err != nil {
 		return realty.Page[realty.PropertySummary]{}, err
@@ -106,7 +106,7 @@ func (s *session) Properties(ctx context.Context, f realty.PropertyFilter) (real
 // locked, that the acting user owns it and that ifVersion (when not 0) is its
 // current version, which fn is given. Every write to a property or its rooms
 // goes through here.
-func (s *session) ownedWrite(ctx context.Context, id, ifVersion int64, validate func() error, fn func(tx *store.Tx, version int64) error) error {
+func (s *actor) ownedWrite(ctx context.Context, id, ifVersion int64, validate func() error, fn func(tx *store.Tx, version int64) error) error {
 	u, err := s.writer(ctx, 1)
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ func (s *session) ownedWrite(ctx context.Context, id, ifVersion int64, validate 
 	})
 }
 
-func (s *session) UpdateProperty(ctx context.Context, id int64, in realty.PropertyPatch, ifVersion int64) (realty.Property, error) {
+func (s *actor) UpdateProperty(ctx context.Context, id int64, in realty.PropertyPatch, ifVersion int64) (realty.Property, error) {
 	in = in.Normalized()
 	var out realty.Property
 	err := s.ownedWrite(ctx, id, ifVersion, in.Validate, func(tx *store.Tx, _ int64) error {
@@ -153,7 +153,7 @@ func (s *session) UpdateProperty(ctx context.Context, id int64, in realty.Proper
 	return out, err
 }
 
-func (s *session) DeleteProperty(ctx context.Context, id int64, ifVersion int64) error {
+func (s *actor) DeleteProperty(ctx context.Context, id int64, ifVersion int64) error {
 	return s.ownedWrite(ctx, id, ifVersion, noInput, func(tx *store.Tx, _ int64) error {
 		return tx.DeleteProperty(ctx, id)
 	})
@@ -161,7 +161,7 @@ func (s *session) DeleteProperty(ctx context.Context, id int64, ifVersion int64)
 
 func noInput() error { return nil }
 
-func (s *session) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom, ifVersion int64) (realty.Room, error) {
+func (s *actor) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom, ifVersion int64) (realty.Room, error) {
 	in = in.Normalized()
 	var out realty.Room
 	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, _ int64) error {
@@ -185,7 +185,7 @@ func (s *session) AddRoom(ctx context.Context, propertyID int64, in realty.NewRo
 	return out, err
 }
 
-func (s *session) UpdateRoom(ctx context.Context, propertyID, roomID int64, in realty.RoomPatch, ifVersion int64) (realty.Room, error) {
+func (s *actor) UpdateRoom(ctx context.Context, propertyID, roomID int64, in realty.RoomPatch, ifVersion int64) (realty.Room, error) {
 	in = in.Normalized()
 	var out realty.Room
 	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, _ int64) error {
@@ -207,7 +207,7 @@ func (s *session) UpdateRoom(ctx context.Context, propertyID, roomID int64, in r
 	return out, err
 }
 
-func (s *session) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) (int64, error) {
+func (s *actor) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) (int64, error) {
 	var newVersion int64
 	err := s.ownedWrite(ctx, propertyID, ifVersion, noInput, func(tx *store.Tx, version int64) error {
 		if err := tx.RoomOf(ctx, propertyID, roomID); err != nil {
@@ -222,7 +222,7 @@ func (s *session) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVe
 	return newVersion, err
 }
 
-func (s *session) Cities(ctx context.Context, f realty.CityFilter) (realty.Page[realty.CityCount], error) {
+func (s *actor) Cities(ctx context.Context, f realty.CityFilter) (realty.Page[realty.CityCount], error) {
 	var page realty.Page[realty.CityCount]
 	f, err := f.Validate()
 	if err != nil {

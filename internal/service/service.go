@@ -71,7 +71,7 @@ func (c *Core) dummyHash() string {
 // For returns a Service acting for the holder of token ("" for nobody). The
 // token is checked on each call that needs it, so a revoked or expired token
 // stops working at once.
-func (c *Core) For(token string) realty.Service { return &session{c: c, token: token} }
+func (c *Core) For(token string) realty.Service { return &actor{c: c, token: token} }
 
 // Ready fails when the database cannot be reached, its schema is not the
 // one this binary expects (ErrSchemaOutdated), or it cannot store anything
@@ -109,19 +109,20 @@ func (c *Core) PoolStats() map[string]sql.DBStats { return c.st.PoolStats() }
 
 func (c *Core) clock() time.Time { return c.now().UTC().Truncate(time.Microsecond) }
 
-// session is a realty.Service acting for one token.
-type session struct {
+// actor is a realty.Service acting for one token (the holder of a
+// realty.Session, or nobody).
+type actor struct {
 	c     *Core
 	token string
 }
 
-var _ realty.Service = (*session)(nil)
+var _ realty.Service = (*actor)(nil)
 
 // tokenTouchEvery limits last_used_at writes to one a minute per token, so
 // that reads by a logged-in user do not each cost a write.
 const tokenTouchEvery = time.Minute
 
-func (s *session) user(ctx context.Context) (store.UserRow, error) {
+func (s *actor) user(ctx context.Context) (store.UserRow, error) {
 	if s.token == "" {
 		return store.UserRow{}, fmt.Errorf("not logged in: %w", realty.ErrUnauthenticated)
 	}
@@ -146,7 +147,7 @@ func (s *session) user(ctx context.Context) (store.UserRow, error) {
 }
 
 // writer is user, for a write that costs cost of the user's write budget.
-func (s *session) writer(ctx context.Context, cost int) (store.UserRow, error) {
+func (s *actor) writer(ctx context.Context, cost int) (store.UserRow, error) {
 	u, err := s.user(ctx)
 	if err != nil {
 		return u, err
@@ -154,7 +155,7 @@ func (s *session) writer(ctx context.Context, cost int) (store.UserRow, error) {
 	return u, s.c.allowWrite(ctx, u.ID, cost)
 }
 
-func (s *session) Register(ctx context.Context, in realty.NewUser) (realty.User, error) {
+func (s *actor) Register(ctx context.Context, in realty.NewUser) (realty.User, error) {
 	in = in.Normalized()
 	if err := in.Validate(); err != nil {
 		return realty.User{}, err
@@ -174,7 +175,7 @@ func (s *session) Register(ctx context.Context, in realty.NewUser) (realty.User,
 
 var errBadCredentials = fmt.Errorf("wrong email or password: %w", realty.ErrUnauthenticated)
 
-func (s *session) Login(ctx context.Context, in realty.Credentials) (realty.Session, error) {
+func (s *actor) Login(ctx context.Context, in realty.Credentials) (realty.Session, error) {
 	if err := in.Validate(); err != nil {
 		return realty.Session{}, err
 	}
@@ -208,19 +209,19 @@ func (s *session) Login(ctx context.Context, in realty.Credentials) (realty.Sess
 	return realty.Session{Token: token, ExpiresAt: expires, User: u.User()}, nil
 }
 
-func (s *session) Logout(ctx context.Context) error {
+func (s *actor) Logout(ctx context.Context) error {
 	if _, err := s.writer(ctx, 1); err != nil {
 		return err
 	}
 	return s.c.st.DeleteToken(ctx, tokenHash(s.token))
 }
 
-func (s *session) Me(ctx context.Context) (realty.User, error) {
+func (s *actor) Me(ctx context.Context) (realty.User, error) {
 	u, err := s.user(ctx)
 	return u.User(), err
 }
 
-func (s *session) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.User, error) {
+func (s *actor) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.User, error) {
 	u, err := s.writer(ctx, 1)
 	if err != nil {
 		return realty.User{}, err
@@ -248,7 +249,7 @@ func (s *session) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.Use
 	return fresh.User(), err
 }
 
-func (s *session) ChangePassword(ctx context.Context, in realty.PasswordChange) error {
+func (s *actor) ChangePassword(ctx context.Context, in realty.PasswordChange) error {
 	u, err := s.writer(ctx, 1)
 	if err != nil {
 		return err
@@ -274,7 +275,7 @@ func (s *session) ChangePassword(ctx context.Context, in realty.PasswordChange) 
 	return err
 }
 
-func (s *session) User(ctx context.Context, id int64) (realty.PublicUser, error) {
+func (s *actor) User(ctx context.Context, id int64) (realty.PublicUser, error) {
 	u, err := s.c.st.UserByID(ctx, id)
 	return u.User().Public(), err
 }

@@ -60,7 +60,7 @@ func benchService(b *testing.B) realty.Service {
 func BenchmarkFirstScreen(b *testing.B) {
 	svc := benchService(b)
 	for b.Loop() {
-		d := &driver{t: &testing.T{}, m: tui.New(context.Background(), tui.Backend{Service: svc, Where: "bench"})}
+		d := &driver{t: &testing.T{}, m: tui.New(context.Background(), tui.Config{Service: svc, Where: "bench"})}
 		d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
 		d.run(d.m.Init())
 		if v := d.screen(); len(v) < 100 {
@@ -73,7 +73,7 @@ func BenchmarkFirstScreen(b *testing.B) {
 // every 100 rows), drawing the screen after each.
 func BenchmarkScroll(b *testing.B) {
 	svc := benchService(b)
-	d := &driver{t: &testing.T{}, m: tui.New(context.Background(), tui.Backend{Service: svc, Where: "bench"})}
+	d := &driver{t: &testing.T{}, m: tui.New(context.Background(), tui.Config{Service: svc, Where: "bench"})}
 	d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
 	d.run(d.m.Init())
 	down := tea.KeyMsg{Type: tea.KeyDown}

@@ -118,7 +118,7 @@ func (m *Model) formView() string {
 	return b.String()
 }
 
-// formDone handles the outcome of a form's write: invalid input keeps the
+// onWrite handles the outcome of a form's write: invalid input keeps the
 // form open to be fixed; anything else closes it.
 func (m *Model) onWrite(msg writeMsg) tea.Cmd {
 	var ve *realty.ValidationError

@@ -17,8 +17,8 @@ import (
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
-// Backend is what the TUI needs from the application.
-type Backend struct {
+// Config is what the TUI needs from the application.
+type Config struct {
 	// Service acts for the stored log-in, or for nobody.
 	Service realty.Service
 	// Login checks credentials, stores the token exactly as 'realty auth
@@ -32,7 +32,7 @@ type Backend struct {
 }
 
 // Run shows the TUI until the user quits or ctx is done.
-func Run(ctx context.Context, b Backend, in io.Reader, out io.Writer) error {
+func Run(ctx context.Context, b Config, in io.Reader, out io.Writer) error {
 	p := tea.NewProgram(New(ctx, b), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
@@ -69,7 +69,7 @@ const pageSize = 100
 // Model is the whole TUI's state.
 type Model struct {
 	ctx  context.Context
-	b    Backend
+	b    Config
 	svc  realty.Service
 	me   *realty.User
 	keys keyMap
@@ -90,7 +90,7 @@ type Model struct {
 }
 
 // New returns the TUI's model.
-func New(ctx context.Context, b Backend) *Model {
+func New(ctx context.Context, b Config) *Model {
 	h := help.New()
 	h.ShortSeparator = "  "
 	return &Model{ctx: ctx, b: b, svc: b.Service, keys: newKeys(), help: h, width: 80, height: 24}

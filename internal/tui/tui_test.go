@@ -49,7 +49,7 @@ func eachMode(t *testing.T, fn func(t *testing.T, w *world)) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				w.svcFor = func(token string) realty.Service { return c.WithToken(token) }
+				w.svcFor = func(token string) realty.Service { return c.ForToken(token) }
 			}
 			w.alice, w.aliceID = w.user("Alice")
 			w.bob, _ = w.user("Bob")
@@ -96,7 +96,7 @@ func (f flaky) Property(ctx context.Context, id int64) (realty.Property, error) 
 
 // open starts the TUI acting for token ("" for nobody) at 80×24.
 func (w *world) open(token string) *driver {
-	b := tui.Backend{Service: flaky{w.svcFor(token), w}, Where: "test", Login: func(ctx context.Context, email, password string) (realty.Service, error) {
+	b := tui.Config{Service: flaky{w.svcFor(token), w}, Where: "test", Login: func(ctx context.Context, email, password string) (realty.Service, error) {
 		s, err := w.svcFor("").Login(ctx, realty.Credentials{Email: email, Password: password})
 		if err != nil {
 			return nil, err
@@ -420,7 +420,7 @@ func (hung) Me(ctx context.Context) (realty.User, error) {
 }
 
 func TestTimeoutIsAnErrorNotAHang(t *testing.T) {
-	d := &driver{t: t, m: tui.New(context.Background(), tui.Backend{Service: hung{}, Where: "test", Timeout: 20 * time.Millisecond})}
+	d := &driver{t: t, m: tui.New(context.Background(), tui.Config{Service: hung{}, Where: "test", Timeout: 20 * time.Millisecond})}
 	d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
 	d.run(d.m.Init())
 	d.want("Unavailable (r to retry): context deadline exceeded")

@@ -70,8 +70,9 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// WithToken returns a copy of c acting for another token.
-func (c *Client) WithToken(token string) *Client {
+// ForToken returns a copy of c acting for another token (WithToken is the
+// option that sets the first one).
+func (c *Client) ForToken(token string) *Client {
 	cp := *c
 	cp.token = token
 	return &cp

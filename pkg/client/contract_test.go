@@ -34,13 +34,13 @@ func startServer(t *testing.T, dialect string) (*httptest.Server, *http.Client) 
 func TestContract(t *testing.T) {
 	for _, dialect := range testdb.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			contract.Run(t, func(t *testing.T) contract.Backend {
+			contract.Run(t, func(t *testing.T) contract.ServiceFor {
 				ts, hc := startServer(t, dialect)
 				c, err := client.New(ts.URL, client.WithHTTPClient(hc))
 				if err != nil {
 					t.Fatal(err)
 				}
-				return func(token string) realty.Service { return c.WithToken(token) }
+				return func(token string) realty.Service { return c.ForToken(token) }
 			})
 		})
 	}

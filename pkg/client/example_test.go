@@ -54,7 +54,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	alice := anon.WithToken(session.Token)
+	alice := anon.ForToken(session.Token)
 
 	area := realty.Area(1250) // 12.50 m²
 	p, err := alice.CreateProperty(ctx, realty.NewProperty{Name: "Maison du Pilat", Type: "house", City: "Saint-Étienne",

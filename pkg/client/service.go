@@ -18,7 +18,7 @@ func (c *Client) Register(ctx context.Context, in realty.NewUser) (realty.User, 
 	return u, err
 }
 
-// Login opens a session; use its token with WithToken.
+// Login opens a session; act for it with ForToken (or the WithToken option).
 func (c *Client) Login(ctx context.Context, in realty.Credentials) (realty.Session, error) {
 	var s realty.Session
 	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/auth/tokens", body: in}, &s)
