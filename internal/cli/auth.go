@@ -88,14 +88,6 @@ func (f *Factory) loginAndStore(ctx context.Context, email, password string) (re
 	return s, f.saveCredential(ctx, c)
 }
 
-// readPassword reads a password from stdin (--password-stdin) or a prompt.
-func readPassword(f *Factory, fromStdin bool, label string) (string, error) {
-	if fromStdin {
-		return f.IO.ReadLine()
-	}
-	return f.IO.PromptSecret(label, "pass --password-stdin and write it to standard input")
-}
-
 func newAuthLogoutCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:     "logout",

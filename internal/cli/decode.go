@@ -35,7 +35,7 @@ func DecodeProperty(r io.Reader) (realty.NewProperty, error) {
 func ParseRoomSpec(spec string) (realty.NewRoom, error) {
 	var r realty.NewRoom
 	bad := func(format string, args ...any) error {
-		return realty.Invalid("room", "%q: "+format, append([]any{spec}, args...)...)
+		return realty.Invalid("", "%q: "+format, append([]any{spec}, args...)...) // the whole spec
 	}
 	if strings.ContainsAny(spec, "\n\r") {
 		return r, bad("must be on one line")

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -64,7 +63,7 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 			}
 			t := newTable(f.IO, "ID", "NAME", "TYPE", "CITY", "ROOMS", "AREA", "OWNER")
 			for _, p := range page.Items {
-				t.add(itoa(p.ID), p.Name, string(p.Type), p.City, fmt.Sprint(p.RoomCount), areaText(&p.TotalArea),
+				t.add(itoa(p.ID), p.Name, string(p.Type), p.City, fmt.Sprint(p.RoomCount), realty.AreaText(&p.TotalArea),
 					p.Owner.FirstName+" "+p.Owner.LastName)
 			}
 			if err := t.print(); err != nil {
@@ -134,20 +133,6 @@ func parsePropertyTypeFlag(s, flag string) (realty.PropertyType, error) {
 	return t, nil
 }
 
-func areaText(a *realty.Area) string {
-	if a == nil {
-		return "-"
-	}
-	return a.String() + " m²"
-}
-
-func intText(n *int) string {
-	if n == nil {
-		return "-"
-	}
-	return fmt.Sprint(*n)
-}
-
 // printProperty shows one property with its rooms.
 func printProperty(f *Factory, p realty.Property) error {
 	if f.machine() {
@@ -159,7 +144,7 @@ func printProperty(f *Factory, p realty.Property) error {
 	}
 	if err := f.fields([2]string{"ID", itoa(p.ID)}, [2]string{"Name", p.Name}, [2]string{"Type", string(p.Type)},
 		[2]string{"City", p.City}, [2]string{"Owner", fmt.Sprintf("%s %s (user %d)", p.Owner.FirstName, p.Owner.LastName, p.Owner.ID)},
-		[2]string{"Description", desc}, [2]string{"Rooms", fmt.Sprintf("%d, %s in all", p.RoomCount, areaText(&p.TotalArea))},
+		[2]string{"Description", desc}, [2]string{"Rooms", fmt.Sprintf("%d, %s in all", p.RoomCount, realty.AreaText(&p.TotalArea))},
 		[2]string{"Version", itoa(p.Version)}, [2]string{"Updated", p.UpdatedAt.Format(time.RFC3339)}); err != nil {
 		return err
 	}
@@ -174,7 +159,7 @@ func printProperty(f *Factory, p realty.Property) error {
 		t = newTable(f.IO) // piped: rows start with "room" so that they stand apart from the fields
 	}
 	for _, r := range p.Rooms {
-		cells := []string{itoa(r.ID), string(r.Type), r.Name, areaText(r.Area), intText(r.Level), strings.Join(r.Features, ", ")}
+		cells := []string{itoa(r.ID), string(r.Type), r.Name, realty.AreaText(r.Area), realty.LevelText(r.Level), strings.Join(r.Features, ", ")}
 		if !f.IO.OutTTY {
 			cells = append([]string{"room"}, cells...)
 		}
@@ -292,44 +277,26 @@ func propertyFromFlags(f *Factory, cmd *cobra.Command, in realty.NewProperty, ty
 	if err != nil {
 		return in, err
 	}
-	in.Type = realty.PropertyType(normalizeEnumInput(typ))
+	in.Type = realty.PropertyType(realty.NormalizeEnum(typ))
 	// Every problem at once: a bad --room does not hide a bad --name.
-	var problems []realty.FieldError
+	var bad, roomProblems realty.Problems
 	for i, spec := range rooms {
-		prefix := fmt.Sprintf("rooms[%d]", i)
 		r, err := ParseRoomSpec(spec)
-		if err == nil {
-			in.Rooms = append(in.Rooms, r)
-			err = r.Normalized().Validate()
-			prefix += "."
+		if err != nil { // the whole spec: rooms[i]
+			roomProblems.Merge(fmt.Sprintf("rooms[%d]", i), err)
+			continue
 		}
-		var ve *realty.ValidationError
-		if errors.As(err, &ve) {
-			for _, fe := range ve.Fields {
-				field := prefix + fe.Field
-				if fe.Field == "room" {
-					field = strings.TrimSuffix(prefix, ".")
-				}
-				problems = append(problems, realty.FieldError{Field: field, Message: fe.Message})
-			}
-		}
+		in.Rooms = append(in.Rooms, r)
+		roomProblems.Merge(fmt.Sprintf("rooms[%d].", i), r.Normalized().Validate())
 	}
-	if problems == nil {
+	if roomProblems.Err() == nil {
 		return in, nil
 	}
 	bare := in
 	bare.Rooms = nil
-	var ve *realty.ValidationError
-	if errors.As(bare.Normalized().Validate(), &ve) {
-		problems = append(ve.Fields, problems...)
-	}
-	return in, &realty.ValidationError{Fields: problems}
-}
-
-// normalizeEnumInput lets people type "Living room" for living_room; the
-// service then validates the value.
-func normalizeEnumInput(s string) string {
-	return strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
+	bad.Merge("", bare.Normalized().Validate())
+	bad.Merge("", roomProblems.Err())
+	return in, bad.Err()
 }
 
 func newPropertyUpdateCmd(f *Factory) *cobra.Command {
@@ -362,7 +329,7 @@ since you read that version: nobody's edit is silently overwritten.`,
 				p.City = &city
 			}
 			if fl.Changed("type") {
-				t := realty.PropertyType(normalizeEnumInput(typ))
+				t := realty.PropertyType(realty.NormalizeEnum(typ))
 				p.Type = &t
 			}
 			if p.Empty() {

@@ -76,7 +76,7 @@ func printRoom(f *Factory, propertyID int64, r realty.Room) error {
 		return f.printJSON(r)
 	}
 	return f.fields([2]string{"Room", itoa(r.ID)}, [2]string{"Property", itoa(propertyID)}, [2]string{"Type", string(r.Type)},
-		[2]string{"Name", r.Name}, [2]string{"Area", areaText(r.Area)}, [2]string{"Level", intText(r.Level)},
+		[2]string{"Name", r.Name}, [2]string{"Area", realty.AreaText(r.Area)}, [2]string{"Level", realty.LevelText(r.Level)},
 		[2]string{"Description", r.Description}, [2]string{"Features", strings.Join(r.Features, ", ")})
 }
 
@@ -100,7 +100,7 @@ func newRoomAddCmd(f *Factory) *cobra.Command {
 					return err
 				}
 			}
-			in := realty.NewRoom{Type: realty.RoomType(normalizeEnumInput(rf.typ)), Name: rf.name, Description: rf.desc, Features: rf.features}
+			in := realty.NewRoom{Type: realty.RoomType(realty.NormalizeEnum(rf.typ)), Name: rf.name, Description: rf.desc, Features: rf.features}
 			areaErr, levelErr := error(nil), error(nil)
 			in.Area, areaErr = parseArea(rf.area)
 			in.Level, levelErr = parseLevel(rf.level)
@@ -127,16 +127,11 @@ func newRoomAddCmd(f *Factory) *cobra.Command {
 
 // joinInvalid merges flag validation errors into one ValidationError.
 func joinInvalid(errs ...error) error {
-	var out realty.ValidationError
+	var bad realty.Problems
 	for _, err := range errs {
-		if ve, ok := err.(*realty.ValidationError); ok {
-			out.Fields = append(out.Fields, ve.Fields...)
-		}
+		bad.Merge("", err)
 	}
-	if len(out.Fields) == 0 {
-		return nil
-	}
-	return &out
+	return bad.Err()
 }
 
 func newRoomUpdateCmd(f *Factory) *cobra.Command {
@@ -180,7 +175,7 @@ func (rf *roomFlags) patch(cmd *cobra.Command) (realty.RoomPatch, error) {
 	var p realty.RoomPatch
 	fl := cmd.Flags()
 	if fl.Changed("type") {
-		t := realty.RoomType(normalizeEnumInput(rf.typ))
+		t := realty.RoomType(realty.NormalizeEnum(rf.typ))
 		p.Type = &t
 	}
 	if fl.Changed("name") {

@@ -72,25 +72,6 @@ terminal; scripts pass them as flags and the password with --password-stdin.`,
 	return cmd
 }
 
-// newPassword reads a new password: from stdin, or typed twice on a terminal.
-func newPassword(f *Factory, fromStdin bool) (string, error) {
-	if fromStdin {
-		return f.IO.ReadLine()
-	}
-	p, err := f.IO.PromptSecret("Password", "pass --password-stdin and write it to standard input")
-	if err != nil {
-		return "", err
-	}
-	again, err := f.IO.PromptSecret("Password again", "")
-	if err != nil {
-		return "", err
-	}
-	if again != p {
-		return "", usageErrorf("the two passwords differ")
-	}
-	return p, nil
-}
-
 // parseBirthDate reads an optional --birth-date.
 func parseBirthDate(s string) (*realty.Date, error) {
 	if s == "" {

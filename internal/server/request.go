@@ -167,21 +167,16 @@ func queryLimit(c echo.Context) (int, error) {
 func listFilter(c echo.Context) (realty.PropertyFilter, error) {
 	q := c.QueryParams()
 	f := realty.PropertyFilter{City: q.Get("city"), Type: realty.PropertyType(q.Get("type")), Cursor: q.Get("cursor")}
-	var bad realty.ValidationError
+	var bad realty.Problems
 	n, err := queryLimit(c)
-	if err != nil {
-		bad.Fields = append(bad.Fields, realty.FieldError{Field: "limit", Message: "must be a whole number from 1 to 100"})
-	}
+	bad.Merge("", err)
 	f.Limit = n
 	if s := q.Get("owner_id"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 1 {
-			bad.Fields = append(bad.Fields, realty.FieldError{Field: "owner_id", Message: "must be a user id"})
+			bad.Add("owner_id", "must be a user id")
 		}
 		f.OwnerID = n
 	}
-	if len(bad.Fields) > 0 {
-		return f, &bad
-	}
-	return f, nil
+	return f, bad.Err()
 }

@@ -97,20 +97,6 @@ func (m *Model) detailHelp() bindings {
 	return bindings{short: short, full: full}
 }
 
-func optArea(a *realty.Area) string {
-	if a == nil {
-		return "-"
-	}
-	return a.String() + " m²"
-}
-
-func optInt(n *int) string {
-	if n == nil {
-		return "-"
-	}
-	return fmt.Sprint(*n)
-}
-
 func (m *Model) detailView() string {
 	d := m.detail
 	if d.p == nil {
@@ -134,7 +120,7 @@ func (m *Model) detailView() string {
 		desc = "-"
 	}
 	field("Description", truncate(strings.ReplaceAll(desc, "\n", " "), m.width-13))
-	field("Rooms", fmt.Sprintf("%d, %s in all · version %d", p.RoomCount, optArea(&p.TotalArea), p.Version))
+	field("Rooms", fmt.Sprintf("%d, %s in all · version %d", p.RoomCount, realty.AreaText(&p.TotalArea), p.Version))
 	b.WriteString("\n")
 	cols := []column{{"TYPE", 12, false}, {"NAME", 0, false}, {"AREA", 10, true}, {"LEVEL", 5, true}, {"FEATURES", 22, false}}
 	cols[1].width = max(8, m.width-12-10-5-22-4)
@@ -150,7 +136,7 @@ func (m *Model) detailView() string {
 	start := max(0, d.room-room+1)
 	for i := start; i < len(p.Rooms) && i < start+max(1, room); i++ {
 		r := p.Rooms[i]
-		vals := []string{string(r.Type), r.Name, optArea(r.Area), optInt(r.Level), strings.Join(r.Features, ", ")}
+		vals := []string{string(r.Type), r.Name, realty.AreaText(r.Area), realty.LevelText(r.Level), strings.Join(r.Features, ", ")}
 		line := make([]string, len(cols))
 		for j, c := range cols {
 			line[j] = cell(vals[j], c)

@@ -189,13 +189,9 @@ func roomTypeList() string {
 	return strings.Join(s, " ")
 }
 
-func enumValue(s string) string {
-	return strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
-}
-
 func (m *Model) createProperty(v []string) tea.Cmd {
 	svc := m.svc
-	in := realty.NewProperty{Name: v[0], Type: realty.PropertyType(enumValue(v[1])), City: v[2], Description: v[3]}
+	in := realty.NewProperty{Name: v[0], Type: realty.PropertyType(realty.NormalizeEnum(v[1])), City: v[2], Description: v[3]}
 	return func() tea.Msg {
 		ctx, cancel := m.deadline()
 		defer cancel()
@@ -215,7 +211,7 @@ func (m *Model) updateProperty(p realty.Property) func([]string) tea.Cmd {
 		if v[0] != p.Name {
 			patch.Name = &v[0]
 		}
-		if t := realty.PropertyType(enumValue(v[1])); t != p.Type {
+		if t := realty.PropertyType(realty.NormalizeEnum(v[1])); t != p.Type {
 			patch.Type = &t
 		}
 		if v[2] != p.City {
@@ -285,18 +281,18 @@ func levelValue(l *int) string {
 
 // parseRoomValues reads the optional area, level and features fields.
 func parseRoomValues(v []string) (area *realty.Area, level *int, features []string, err error) {
-	var bad realty.ValidationError
+	var bad realty.Problems
 	if s := strings.TrimSpace(v[2]); s != "" {
 		a, err := realty.ParseArea(s)
 		if err != nil {
-			bad.Fields = append(bad.Fields, realty.FieldError{Field: "area", Message: "must be a number of m² such as 12.5"})
+			bad.Add("area", "must be a number of m² such as 12.5")
 		}
 		area = &a
 	}
 	if s := strings.TrimSpace(v[3]); s != "" {
 		l, err := strconv.Atoi(s)
 		if err != nil {
-			bad.Fields = append(bad.Fields, realty.FieldError{Field: "level", Message: "must be a whole number"})
+			bad.Add("level", "must be a whole number")
 		}
 		level = &l
 	}
@@ -305,8 +301,8 @@ func parseRoomValues(v []string) (area *realty.Area, level *int, features []stri
 			features = append(features, f)
 		}
 	}
-	if len(bad.Fields) > 0 {
-		return nil, nil, nil, &bad
+	if err := bad.Err(); err != nil {
+		return nil, nil, nil, err
 	}
 	return area, level, features, nil
 }
@@ -319,7 +315,7 @@ func (m *Model) addRoom(p realty.Property) func([]string) tea.Cmd {
 		if err != nil {
 			return invalid(err)
 		}
-		in := realty.NewRoom{Type: realty.RoomType(enumValue(v[0])), Name: v[1], Area: area, Level: level, Description: v[4], Features: features}
+		in := realty.NewRoom{Type: realty.RoomType(realty.NormalizeEnum(v[0])), Name: v[1], Area: area, Level: level, Description: v[4], Features: features}
 		svc := m.svc
 		return func() tea.Msg {
 			ctx, cancel := m.deadline()
@@ -337,7 +333,7 @@ func (m *Model) updateRoom(p realty.Property, r realty.Room) func([]string) tea.
 			return invalid(err)
 		}
 		var patch realty.RoomPatch
-		if t := realty.RoomType(enumValue(v[0])); t != r.Type {
+		if t := realty.RoomType(realty.NormalizeEnum(v[0])); t != r.Type {
 			patch.Type = &t
 		}
 		if v[1] != r.Name {

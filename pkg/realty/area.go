@@ -119,3 +119,19 @@ func (a *Area) scanText(s string) error {
 	*a = AreaFromFloat(f)
 	return nil
 }
+
+// AreaText shows an area for people: "12.5 m²", or "-" when unknown.
+func AreaText(a *Area) string {
+	if a == nil {
+		return "-"
+	}
+	return a.String() + " m²"
+}
+
+// LevelText shows a level for people: "2", or "-" when unknown.
+func LevelText(l *int) string {
+	if l == nil {
+		return "-"
+	}
+	return strconv.Itoa(*l)
+}

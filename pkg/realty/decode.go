@@ -45,7 +45,7 @@ func DecodeJSON(data []byte, v any) error {
 	if len(w.malformed.fields) > 0 {
 		return malformedError{&ValidationError{Fields: w.malformed.fields}}
 	}
-	if err := w.invalid.err(); err != nil {
+	if err := w.invalid.Err(); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
@@ -121,8 +121,8 @@ func hex4(b []byte) int {
 // walker checks a syntactically valid document against the Go type it is
 // decoded into, collecting every problem with its path.
 type walker struct {
-	malformed problems // 400: duplicate or other-case members
-	invalid   problems // 422: unknown members, wrong JSON types
+	malformed Problems // 400: duplicate or other-case members
+	invalid   Problems // 422: unknown members, wrong JSON types
 }
 
 var (
@@ -148,7 +148,7 @@ func (w *walker) value(raw []byte, t reflect.Type, path string) {
 	}
 	if leaf(t) {
 		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
-			w.invalid.add(orBody(path), "%s", typeMessage(err, t, raw))
+			w.invalid.Add(orBody(path), "%s", typeMessage(err, t, raw))
 		}
 		return
 	}
@@ -158,7 +158,7 @@ func (w *walker) value(raw []byte, t reflect.Type, path string) {
 	case t.Kind() == reflect.Slice && raw[0] == '[':
 		w.array(raw, t.Elem(), path)
 	default:
-		w.invalid.add(orBody(path), "must be a JSON %s, not %s", jsonKind(t.Kind().String()), valueKind(raw))
+		w.invalid.Add(orBody(path), "must be a JSON %s, not %s", jsonKind(t.Kind().String()), valueKind(raw))
 	}
 }
 
@@ -174,16 +174,16 @@ func (w *walker) object(raw []byte, t reflect.Type, path string) {
 		_ = dec.Decode(&member)
 		at := join(path, name)
 		if seen[name] {
-			w.malformed.add(at, "is given more than once")
+			w.malformed.Add(at, "is given more than once")
 			continue
 		}
 		seen[name] = true
 		f, ok := fields[name]
 		if !ok {
 			if exact := otherCase(fields, name); exact != "" {
-				w.malformed.add(at, "is not a member: member names are case-sensitive (did you mean %q?)", exact)
+				w.malformed.Add(at, "is not a member: member names are case-sensitive (did you mean %q?)", exact)
 			} else {
-				w.invalid.add(at, "is not a member that can be set (id, owner, version and timestamps are set by realty)")
+				w.invalid.Add(at, "is not a member that can be set (id, owner, version and timestamps are set by realty)")
 			}
 			continue
 		}
@@ -329,11 +329,11 @@ func CheckNotNull(data []byte, members ...string) error {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil // DecodeJSON reports it
 	}
-	var p problems
+	var p Problems
 	for _, m := range members {
 		if v, ok := raw[m]; ok && string(bytes.TrimSpace(v)) == "null" {
-			p.add(m, "cannot be null")
+			p.Add(m, "cannot be null")
 		}
 	}
-	return p.err()
+	return p.Err()
 }

@@ -40,7 +40,7 @@ func enumMessage[T ~string](values []T) string {
 
 // ParsePropertyType accepts a type name in any case, with '-' or ' ' for '_'.
 func ParsePropertyType(s string) (PropertyType, error) {
-	t := PropertyType(normalizeEnum(s))
+	t := PropertyType(NormalizeEnum(s))
 	if !t.Valid() {
 		return t, fmt.Errorf("unknown property type %q: %s", s, enumMessage(PropertyTypes))
 	}
@@ -49,14 +49,17 @@ func ParsePropertyType(s string) (PropertyType, error) {
 
 // ParseRoomType accepts a type name in any case, with '-' or ' ' for '_'.
 func ParseRoomType(s string) (RoomType, error) {
-	t := RoomType(normalizeEnum(s))
+	t := RoomType(NormalizeEnum(s))
 	if !t.Valid() {
 		return t, fmt.Errorf("unknown room type %q: %s", s, enumMessage(RoomTypes))
 	}
 	return t, nil
 }
 
-func normalizeEnum(s string) string {
+// NormalizeEnum lets people type a type name in any case, with '-' or ' '
+// for '_' ("Living room" for living_room); validation decides whether the
+// result is one.
+func NormalizeEnum(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	return strings.NewReplacer("-", "_", " ", "_").Replace(s)
 }

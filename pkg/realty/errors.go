@@ -86,23 +86,35 @@ func Invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Fields: []FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}}}
 }
 
-// problems accumulates field errors; its err method returns nil when empty.
-type problems struct{ fields []FieldError }
+// Problems accumulates field errors from several checks, so that a
+// ValidationError lists every failing field at once. The zero value is ready.
+type Problems struct{ fields []FieldError }
 
-func (p *problems) add(field, format string, args ...any) {
+// Add records that field fails.
+func (p *Problems) Add(field, format string, args ...any) {
 	p.fields = append(p.fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-func (p *problems) merge(prefix string, err error) {
+// Merge records the fields of err, if it is a ValidationError, each under
+// prefix (rooms[2]. for the members of a room); a field named "" takes the
+// prefix without its dot. It reports whether err was one.
+func (p *Problems) Merge(prefix string, err error) bool {
 	var ve *ValidationError
-	if errors.As(err, &ve) {
-		for _, f := range ve.Fields {
-			p.fields = append(p.fields, FieldError{Field: prefix + f.Field, Message: f.Message})
-		}
+	if !errors.As(err, &ve) {
+		return false
 	}
+	for _, f := range ve.Fields {
+		name := prefix + f.Field
+		if f.Field == "" {
+			name = strings.TrimSuffix(prefix, ".")
+		}
+		p.fields = append(p.fields, FieldError{Field: name, Message: f.Message})
+	}
+	return true
 }
 
-func (p *problems) err() error {
+// Err returns the ValidationError of every field recorded, or nil.
+func (p *Problems) Err() error {
 	if len(p.fields) == 0 {
 		return nil
 	}

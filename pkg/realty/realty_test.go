@@ -231,3 +231,30 @@ func TestKindsTable(t *testing.T) {
 		}
 	}
 }
+
+func TestOneHomeHelpers(t *testing.T) {
+	for in, want := range map[string]string{"Living room": "living_room", " DINING-ROOM ": "dining_room", "loft": "loft"} {
+		if got := realty.NormalizeEnum(in); got != want {
+			t.Errorf("NormalizeEnum(%q) = %q, want %q", in, got, want)
+		}
+	}
+	a, _ := realty.ParseArea("12.50")
+	l := -1
+	if realty.AreaText(&a) != "12.5 m²" || realty.AreaText(nil) != "-" || realty.LevelText(&l) != "-1" || realty.LevelText(nil) != "-" {
+		t.Errorf("AreaText/LevelText: %q %q %q %q", realty.AreaText(&a), realty.AreaText(nil), realty.LevelText(&l), realty.LevelText(nil))
+	}
+	var p realty.Problems
+	if p.Err() != nil {
+		t.Error("no problems, an error")
+	}
+	p.Add("name", "is required")
+	if p.Merge("rooms[0].", errors.New("not a validation error")) {
+		t.Error("Merge took an error that is not a ValidationError")
+	}
+	p.Merge("rooms[1].", fmt.Errorf("wrapped: %w", realty.Invalid("area", "must be greater than 0")))
+	p.Merge("rooms[2]", realty.Invalid("", "cannot be parsed"))
+	var ve *realty.ValidationError
+	if err := p.Err(); !errors.As(err, &ve) || strings.Join(ve.FieldNames(), ",") != "name,rooms[1].area,rooms[2]" {
+		t.Errorf("Problems: %v", err)
+	}
+}

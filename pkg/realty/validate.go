@@ -43,7 +43,7 @@ func (in NewUser) Normalized() NewUser {
 
 // Validate checks every field of a normalized NewUser.
 func (in NewUser) Validate() error {
-	var p problems
+	var p Problems
 	checkEmail(&p, "email", in.Email)
 	checkPassword(&p, "password", in.Password)
 	checkText(&p, "first_name", in.FirstName, 1, MaxPersonName)
@@ -51,25 +51,25 @@ func (in NewUser) Validate() error {
 	if in.BirthDate != nil {
 		checkBirthDate(&p, "birth_date", *in.BirthDate)
 	}
-	return p.err()
+	return p.Err()
 }
 
 // Validate checks that credentials are present (not whether they are right).
 func (in Credentials) Validate() error {
-	var p problems
+	var p Problems
 	switch {
 	case strings.TrimSpace(in.Email) == "":
-		p.add("email", "is required")
+		p.Add("email", "is required")
 	case utf8.RuneCountInString(in.Email) > MaxEmail:
-		p.add("email", "must be at most %d characters", MaxEmail)
+		p.Add("email", "must be at most %d characters", MaxEmail)
 	}
 	switch {
 	case in.Password == "":
-		p.add("password", "is required")
+		p.Add("password", "is required")
 	case utf8.RuneCountInString(in.Password) > MaxPassword: // no account has one: no hash to spend on it
-		p.add("password", "must be at most %d characters", MaxPassword)
+		p.Add("password", "must be at most %d characters", MaxPassword)
 	}
-	return p.err()
+	return p.Err()
 }
 
 // Normalized returns the patch with trimmed names and a lower-cased email.
@@ -88,11 +88,11 @@ func (in UserPatch) Normalized() UserPatch {
 
 // Validate checks every member present in a normalized UserPatch.
 func (in UserPatch) Validate() error {
-	var p problems
+	var p Problems
 	if in.Email != nil {
 		checkEmail(&p, "email", *in.Email)
 		if in.CurrentPassword == "" {
-			p.add("current_password", "is required to change the email")
+			p.Add("current_password", "is required to change the email")
 		}
 	}
 	if in.FirstName != nil {
@@ -104,7 +104,7 @@ func (in UserPatch) Validate() error {
 	if in.BirthDate.Valid {
 		checkBirthDate(&p, "birth_date", in.BirthDate.V)
 	}
-	return p.err()
+	return p.Err()
 }
 
 // Empty reports a patch that changes nothing.
@@ -114,12 +114,12 @@ func (in UserPatch) Empty() bool {
 
 // Validate checks a password change.
 func (in PasswordChange) Validate() error {
-	var p problems
+	var p Problems
 	if in.Current == "" {
-		p.add("current_password", "is required")
+		p.Add("current_password", "is required")
 	}
 	checkPassword(&p, "new_password", in.New)
-	return p.err()
+	return p.Err()
 }
 
 // Normalized trims the property's fields and normalizes its rooms.
@@ -137,18 +137,18 @@ func (in NewProperty) Normalized() NewProperty {
 
 // Validate checks every field of a normalized NewProperty, rooms included.
 func (in NewProperty) Validate() error {
-	var p problems
+	var p Problems
 	checkText(&p, "name", in.Name, 1, MaxPropertyName)
 	checkDescription(&p, "description", in.Description, MaxDescription)
 	checkPropertyType(&p, "type", in.Type)
 	checkCity(&p, "city", in.City)
 	if len(in.Rooms) > MaxRooms {
-		p.add("rooms", "must have at most %d rooms", MaxRooms)
+		p.Add("rooms", "must have at most %d rooms", MaxRooms)
 	}
 	for i, r := range in.Rooms {
-		p.merge(fmt.Sprintf("rooms[%d].", i), r.Validate())
+		p.Merge(fmt.Sprintf("rooms[%d].", i), r.Validate())
 	}
-	return p.err()
+	return p.Err()
 }
 
 // Normalized trims the room's texts and normalizes its features.
@@ -161,7 +161,7 @@ func (in NewRoom) Normalized() NewRoom {
 
 // Validate checks every field of a normalized NewRoom.
 func (in NewRoom) Validate() error {
-	var p problems
+	var p Problems
 	checkRoomType(&p, "type", in.Type)
 	checkText(&p, "name", in.Name, 0, MaxRoomName)
 	checkDescription(&p, "description", in.Description, MaxRoomDesc)
@@ -172,7 +172,7 @@ func (in NewRoom) Validate() error {
 		checkLevel(&p, "level", *in.Level)
 	}
 	checkFeatures(&p, "features", in.Features)
-	return p.err()
+	return p.Err()
 }
 
 // Normalized trims the members present in the patch.
@@ -191,7 +191,7 @@ func (in PropertyPatch) Normalized() PropertyPatch {
 
 // Validate checks every member present in a normalized PropertyPatch.
 func (in PropertyPatch) Validate() error {
-	var p problems
+	var p Problems
 	if in.Name != nil {
 		checkText(&p, "name", *in.Name, 1, MaxPropertyName)
 	}
@@ -204,7 +204,7 @@ func (in PropertyPatch) Validate() error {
 	if in.City != nil {
 		checkCity(&p, "city", *in.City)
 	}
-	return p.err()
+	return p.Err()
 }
 
 // Empty reports a patch that changes nothing.
@@ -228,7 +228,7 @@ func (in RoomPatch) Normalized() RoomPatch {
 
 // Validate checks every member present in a normalized RoomPatch.
 func (in RoomPatch) Validate() error {
-	var p problems
+	var p Problems
 	if in.Type != nil {
 		checkRoomType(&p, "type", *in.Type)
 	}
@@ -247,7 +247,7 @@ func (in RoomPatch) Validate() error {
 	if in.Features != nil {
 		checkFeatures(&p, "features", *in.Features)
 	}
-	return p.err()
+	return p.Err()
 }
 
 // Empty reports a patch that changes nothing.
@@ -258,44 +258,44 @@ func (in RoomPatch) Empty() bool {
 
 // Validate checks a filter and returns it with its page size resolved.
 func (f PropertyFilter) Validate() (PropertyFilter, error) {
-	var p problems
+	var p Problems
 	f.City = NormalizeCity(f.City)
 	if utf8.RuneCountInString(f.City) > MaxCity {
-		p.add("city", "must be at most %d characters", MaxCity)
+		p.Add("city", "must be at most %d characters", MaxCity)
 	}
 	if f.Type != "" {
 		checkPropertyType(&p, "type", f.Type)
 	}
 	if f.OwnerID < 0 {
-		p.add("owner_id", "must be a positive id")
+		p.Add("owner_id", "must be a positive id")
 	}
 	f.Limit = pageSize(&p, f.Limit)
 	if len(f.Cursor) > MaxCursor {
-		p.add("cursor", "is not a cursor returned by a previous page")
+		p.Add("cursor", "is not a cursor returned by a previous page")
 	}
-	return f, p.err()
+	return f, p.Err()
 }
 
 // Validate checks a city filter and returns it with its page size resolved.
 func (f CityFilter) Validate() (CityFilter, error) {
-	var p problems
+	var p Problems
 	f.Prefix = NormalizeCity(f.Prefix)
 	if utf8.RuneCountInString(f.Prefix) > MaxCity {
-		p.add("prefix", "must be at most %d characters", MaxCity)
+		p.Add("prefix", "must be at most %d characters", MaxCity)
 	}
 	f.Limit = pageSize(&p, f.Limit)
 	if len(f.Cursor) > MaxCursor {
-		p.add("cursor", "is not a cursor returned by a previous page")
+		p.Add("cursor", "is not a cursor returned by a previous page")
 	}
-	return f, p.err()
+	return f, p.Err()
 }
 
 // pageSize resolves a requested page size: the default for 0, clamped to
 // the maximum, invalid below 1.
-func pageSize(p *problems, n int) int {
+func pageSize(p *Problems, n int) int {
 	switch {
 	case n < 0:
-		p.add("limit", "must be at least 1")
+		p.Add("limit", "must be at least 1")
 	case n == 0:
 		return DefaultPageSize
 	case n > MaxPageSize:
@@ -322,50 +322,50 @@ func NormalizeFeatures(in []string) []string {
 	return out
 }
 
-func checkEmail(p *problems, field, s string) {
+func checkEmail(p *Problems, field, s string) {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case s == "":
-		p.add(field, "is required")
+		p.Add(field, "is required")
 		return
 	case n > MaxEmail:
-		p.add(field, "must be at most %d characters", MaxEmail)
+		p.Add(field, "must be at most %d characters", MaxEmail)
 		return
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") {
-		p.add(field, "must be a valid email address such as alice@example.com")
+		p.Add(field, "must be a valid email address such as alice@example.com")
 	}
 }
 
-func checkPassword(p *problems, field, s string) {
+func checkPassword(p *Problems, field, s string) {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case s == "":
-		p.add(field, "is required")
+		p.Add(field, "is required")
 	case n < MinPassword:
-		p.add(field, "must be at least %d characters", MinPassword)
+		p.Add(field, "must be at least %d characters", MinPassword)
 	case n > MaxPassword:
-		p.add(field, "must be at most %d characters", MaxPassword)
+		p.Add(field, "must be at most %d characters", MaxPassword)
 	}
 }
 
 // checkText checks a single-line text: length in characters, no control characters.
-func checkText(p *problems, field, s string, minLen, maxLen int) {
+func checkText(p *Problems, field, s string, minLen, maxLen int) {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case !utf8.ValidString(s):
-		p.add(field, "must be valid UTF-8")
+		p.Add(field, "must be valid UTF-8")
 	case n < minLen && n == 0:
-		p.add(field, "is required")
+		p.Add(field, "is required")
 	case n < minLen:
-		p.add(field, "must be at least %d characters", minLen)
+		p.Add(field, "must be at least %d characters", minLen)
 	case n > maxLen:
-		p.add(field, "must be at most %d characters", maxLen)
+		p.Add(field, "must be at most %d characters", maxLen)
 	case strings.IndexFunc(s, unicode.IsControl) >= 0:
-		p.add(field, "must not contain control characters")
+		p.Add(field, "must not contain control characters")
 	case strings.IndexFunc(s, invisible) >= 0:
-		p.add(field, "must not contain invisible formatting characters (such as U+200B or U+202E)")
+		p.Add(field, "must not contain invisible formatting characters (such as U+200B or U+202E)")
 	}
 }
 
@@ -377,7 +377,7 @@ func invisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
 // checkCity checks a normalized city and the key that filters compare: the
 // key must keep a letter or digit ("-" or "..." names no city) and fit its
 // column (NFKD can make a character several: U+FDFA becomes 18).
-func checkCity(p *problems, field, city string) {
+func checkCity(p *Problems, field, city string) {
 	before := len(p.fields)
 	checkText(p, field, city, 1, MaxCity)
 	if len(p.fields) > before {
@@ -385,68 +385,68 @@ func checkCity(p *problems, field, city string) {
 	}
 	switch key := CityKey(city); {
 	case key == "":
-		p.add(field, "must contain at least one letter or digit")
+		p.Add(field, "must contain at least one letter or digit")
 	case utf8.RuneCountInString(key) > MaxCity:
-		p.add(field, "is too long once accents and ligatures are spelled out (at most %d characters)", MaxCity)
+		p.Add(field, "is too long once accents and ligatures are spelled out (at most %d characters)", MaxCity)
 	}
 }
 
 // checkDescription checks a multi-line text: new lines and tabs are allowed.
-func checkDescription(p *problems, field, s string, maxLen int) {
+func checkDescription(p *Problems, field, s string, maxLen int) {
 	switch {
 	case !utf8.ValidString(s):
-		p.add(field, "must be valid UTF-8")
+		p.Add(field, "must be valid UTF-8")
 	case utf8.RuneCountInString(s) > maxLen:
-		p.add(field, "must be at most %d characters", maxLen)
+		p.Add(field, "must be at most %d characters", maxLen)
 	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }) >= 0:
-		p.add(field, "must not contain control characters other than new lines and tabs")
+		p.Add(field, "must not contain control characters other than new lines and tabs")
 	case strings.IndexFunc(s, invisible) >= 0:
-		p.add(field, "must not contain invisible formatting characters (such as U+200B or U+202E)")
+		p.Add(field, "must not contain invisible formatting characters (such as U+200B or U+202E)")
 	}
 }
 
-func checkBirthDate(p *problems, field string, d Date) {
+func checkBirthDate(p *Problems, field string, d Date) {
 	switch {
 	case d.Before(Date{Year: earliestBirthYear, Month: time.January, Day: 1}):
-		p.add(field, "must not be before 1900-01-01")
+		p.Add(field, "must not be before 1900-01-01")
 	case DateOf(time.Now()).Before(d):
-		p.add(field, "must not be in the future")
+		p.Add(field, "must not be in the future")
 	}
 }
 
-func checkPropertyType(p *problems, field string, t PropertyType) {
+func checkPropertyType(p *Problems, field string, t PropertyType) {
 	if t == "" {
-		p.add(field, "is required; %s", enumMessage(PropertyTypes))
+		p.Add(field, "is required; %s", enumMessage(PropertyTypes))
 	} else if !t.Valid() {
-		p.add(field, "%s", enumMessage(PropertyTypes))
+		p.Add(field, "%s", enumMessage(PropertyTypes))
 	}
 }
 
-func checkRoomType(p *problems, field string, t RoomType) {
+func checkRoomType(p *Problems, field string, t RoomType) {
 	if t == "" {
-		p.add(field, "is required; %s", enumMessage(RoomTypes))
+		p.Add(field, "is required; %s", enumMessage(RoomTypes))
 	} else if !t.Valid() {
-		p.add(field, "%s", enumMessage(RoomTypes))
+		p.Add(field, "%s", enumMessage(RoomTypes))
 	}
 }
 
-func checkArea(p *problems, field string, a Area) {
+func checkArea(p *Problems, field string, a Area) {
 	if a <= 0 {
-		p.add(field, "must be greater than 0")
+		p.Add(field, "must be greater than 0")
 	} else if a > MaxArea {
-		p.add(field, "must be at most %s m²", MaxArea)
+		p.Add(field, "must be at most %s m²", MaxArea)
 	}
 }
 
-func checkLevel(p *problems, field string, l int) {
+func checkLevel(p *Problems, field string, l int) {
 	if l < MinLevel || l > MaxLevel {
-		p.add(field, "must be between %d and %d", MinLevel, MaxLevel)
+		p.Add(field, "must be between %d and %d", MinLevel, MaxLevel)
 	}
 }
 
-func checkFeatures(p *problems, field string, fs []string) {
+func checkFeatures(p *Problems, field string, fs []string) {
 	if len(fs) > MaxFeatures {
-		p.add(field, "must have at most %d features", MaxFeatures)
+		p.Add(field, "must have at most %d features", MaxFeatures)
 	}
 	for i, f := range fs {
 		checkText(p, fmt.Sprintf("%s[%d]", field, i), f, 1, MaxFeature)
@@ -474,16 +474,16 @@ func NormalizeImport(in []NewProperty) []NewProperty {
 
 // ValidateImport checks a normalized import: its size and every property.
 func ValidateImport(in []NewProperty) error {
-	var p problems
+	var p Problems
 	switch {
 	case len(in) == 0:
-		p.add("properties", "must have at least one property")
+		p.Add("properties", "must have at least one property")
 	case len(in) > MaxImport:
 		// Bound the work (and the error) before looking inside.
 		return Invalid("properties", "must have at most %d properties per import", MaxImport)
 	}
 	for i, prop := range in {
-		p.merge(fmt.Sprintf("properties[%d].", i), prop.Validate())
+		p.Merge(fmt.Sprintf("properties[%d].", i), prop.Validate())
 	}
-	return p.err()
+	return p.Err()
 }

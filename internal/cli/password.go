@@ -1,0 +1,29 @@
+package cli
+
+// Passwords are read from a prompt without echo on a terminal, or from
+// standard input with --password-stdin: never from a flag, where they would
+// show in the shell's history and in ps.
+
+// readPassword reads a password from stdin (--password-stdin) or a prompt.
+func readPassword(f *Factory, fromStdin bool, label string) (string, error) {
+	if fromStdin {
+		return f.IO.ReadLine()
+	}
+	return f.IO.PromptSecret(label, "pass --password-stdin and write it to standard input")
+}
+
+// newPassword reads a new password: from stdin, or typed twice on a terminal.
+func newPassword(f *Factory, fromStdin bool) (string, error) {
+	p, err := readPassword(f, fromStdin, "Password")
+	if err != nil || fromStdin {
+		return p, err
+	}
+	again, err := f.IO.PromptSecret("Password again", "")
+	if err != nil {
+		return "", err
+	}
+	if again != p {
+		return "", usageErrorf("the two passwords differ")
+	}
+	return p, nil
+}
