@@ -720,3 +720,36 @@ func TestRoomWritesChainWithETags(t *testing.T) {
 		t.Errorf("rename with the removal's ETag: %d %s", r.status, r.body)
 	}
 }
+
+// TestDocsShowRealShapes: /docs renders its examples from the document, so
+// every scalar member has an example (or an enum) in the real shape, and
+// the page renders types, limits and each operation's error responses.
+func TestDocsShowRealShapes(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(server.OpenAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range doc.Components.Schemas {
+		for member, p := range s.Properties {
+			_, ref := p["$ref"]
+			_, example := p["example"]
+			_, enum := p["enum"]
+			if typ := p["type"]; !ref && !example && !enum && typ != "object" && typ != "array" {
+				t.Errorf("%s.%s has no example: /docs would show a placeholder", name, member)
+			}
+		}
+	}
+	a := newAPI(t, "sqlite", server.Config{})
+	page := string(a.do("GET", "/docs", "", nil).body)
+	for _, want := range []string{"maxLength", "enum", "minimum", "maxItems", "Members (* required)", `href="/problems"`, "headers: "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/docs does not render %q", want)
+		}
+	}
+}
