@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -299,7 +300,9 @@ func TestServeWithoutMigrating(t *testing.T) {
 	if got := ready(); got != http.StatusServiceUnavailable {
 		t.Errorf("readyz before migrating: %d, want 503", got)
 	}
-	out, err := exec.Command(filepath.Join(binDir, "realty"), "migrate", "up", "--db", db).CombinedOutput()
+	migrate := exec.Command(filepath.Join(binDir, "realty"), "migrate", "up", "--db", db)
+	migrate.Env = append(os.Environ(), "GOCOVERDIR="+coverDir)
+	out, err := migrate.CombinedOutput()
 	if err != nil {
 		t.Fatalf("migrate up: %v\n%s", err, out)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,6 +19,9 @@ import (
 // run the real program, as a user's shell does.
 var binDir string
 
+// coverDir receives the built binary's coverage under 'go test -cover'.
+var coverDir string
+
 func TestMain(m *testing.M) {
 	os.Exit(buildAndRun(m))
 }
@@ -29,7 +33,16 @@ func buildAndRun(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	build := exec.Command("go", "build", "-buildvcs=false", "-o", filepath.Join(dir, "realty"), ".")
+	args := []string{"build", "-buildvcs=false", "-o", filepath.Join(dir, "realty")}
+	// Under 'go test -cover' the binary is built with coverage and writes
+	// it where the test binary does, so that what the scripts run counts in
+	// the coverage of every package (Go's integration-test coverage).
+	flag.Parse()
+	if f := flag.Lookup("test.gocoverdir"); f != nil && f.Value.String() != "" {
+		coverDir = f.Value.String()
+		args = append(args, "-cover", "-coverpkg=github.com/realtyhq/realty/...")
+	}
+	build := exec.Command("go", append(args, ".")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build realty:", err)
@@ -45,6 +58,7 @@ func params(remote bool, setup func(*testscript.Env) error) testscript.Params {
 	return testscript.Params{Dir: "testdata/script", RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("GOCOVERDIR", coverDir)
 			home := filepath.Join(env.WorkDir, "home")
 			env.Setenv("HOME", home)
 			for _, k := range []string{"XDG_DATA_HOME", "XDG_CONFIG_HOME", "REALTY_CONFIG_DIR", "REALTY_DB",

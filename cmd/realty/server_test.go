@@ -60,7 +60,7 @@ func (s *serverProc) record(line string) (msg, url string) {
 func startServer(dbURL string, extraArgs ...string) (*serverProc, error) {
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dbURL}, extraArgs...)
 	cmd := exec.Command(filepath.Join(binDir, "realty"), args...)
-	cmd.Env = []string{"HOME=/nonexistent", "PATH=/usr/bin:/bin"}
+	cmd.Env = []string{"HOME=/nonexistent", "PATH=/usr/bin:/bin", "GOCOVERDIR=" + coverDir}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
