@@ -149,145 +149,208 @@ func TestStatusesAndHeaders(t *testing.T) {
 	}
 }
 
+// scenario is one request of an API scenario table (in the spirit of
+// PocketBase's ApiScenario): what is sent, the status and problem code
+// expected, and any further check. Scenarios run in order, each as a
+// subtest named after it.
+type scenario struct {
+	name         string
+	method, path string
+	token        string
+	body         any
+	headers      []string
+	status       int
+	code         string // the problem's code, for an error status
+	check        func(t *testing.T, r reply)
+}
+
+func runScenarios(t *testing.T, a *api, scenarios []scenario) {
+	t.Helper()
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			r := a.do(s.method, s.path, s.token, s.body, s.headers...)
+			if s.code != "" {
+				wantProblem(t, s.name, r, s.status, s.code)
+			} else if r.status != s.status {
+				t.Errorf("%s %s: %d %s, want %d", s.method, s.path, r.status, r.body, s.status)
+			}
+			if s.check != nil {
+				s.check(t, r)
+			}
+		})
+	}
+}
+
+// header checks a response header.
+func header(name, want string) func(t *testing.T, r reply) {
+	return func(t *testing.T, r reply) {
+		t.Helper()
+		if got := r.header.Get(name); got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+}
+
+// unchanged returns a check that fails when the property differs from the
+// snapshot taken by the returned snap, and that snap.
+func unchanged(a *api, path string) (snap func(*testing.T, reply), check func(*testing.T, reply)) {
+	var before []byte
+	snap = func(*testing.T, reply) { before = a.do("GET", path, "", nil).body }
+	check = func(t *testing.T, _ reply) {
+		if after := a.do("GET", path, "", nil).body; !bytes.Equal(before, after) {
+			t.Errorf("refused writes changed %s:\n%s\n%s", path, before, after)
+		}
+	}
+	return snap, check
+}
+
 func testStatuses(t *testing.T, a *api) {
 	alice, aliceID := a.user("Alice")
 	bob, _ := a.user("Bob")
 	p := a.property(alice)
-	pid := fmt.Sprint(p.ID)
-	room := fmt.Sprintf("/v1/properties/%d/rooms/%d", p.ID, p.Rooms[0].ID)
+	prop := fmt.Sprintf("/v1/properties/%d", p.ID)
+	room := fmt.Sprintf("%s/rooms/%d", prop, p.Rooms[0].ID)
+	var ss []scenario
+	add := func(s ...scenario) { ss = append(ss, s...) }
 
 	// 201 with Location (and ETag for properties), 200 with ETag, 304.
-	r := a.do("POST", "/v1/properties/"+pid+"/rooms", alice, map[string]any{"type": "kitchen"})
-	if r.status != 201 || !regexp.MustCompile(`^/v1/properties/\d+/rooms/\d+$`).MatchString(r.header.Get("Location")) {
-		t.Errorf("add room: %d, Location %q", r.status, r.header.Get("Location"))
-	}
-	if got := a.do("GET", r.header.Get("Location"), "", nil); got.status != 200 {
-		t.Errorf("GET the new room's Location: %d", got.status)
-	}
-	r = a.do("GET", "/v1/properties/"+pid, "", nil)
-	if r.status != 200 || r.header.Get("ETag") != `"2"` {
-		t.Errorf("get: %d, ETag %q; want 200 and \"2\"", r.status, r.header.Get("ETag"))
-	}
-	if r := a.do("GET", "/v1/properties/"+pid, "", nil, "If-None-Match", `"2"`); r.status != 304 {
-		t.Errorf("If-None-Match current: %d, want 304", r.status)
-	}
-	r = a.do("POST", "/v1/properties", alice, map[string]any{"name": "Flat", "type": "apartment", "city": "Paris"})
-	if r.status != 201 || r.header.Get("ETag") != `"1"` || !strings.HasPrefix(r.header.Get("Location"), "/v1/properties/") {
-		t.Errorf("create: %d, ETag %q, Location %q", r.status, r.header.Get("ETag"), r.header.Get("Location"))
-	}
+	add(scenario{name: "add room answers 201 and a Location that resolves", method: "POST", path: prop + "/rooms", token: alice,
+		body: map[string]any{"type": "kitchen"}, status: 201, check: func(t *testing.T, r reply) {
+			if loc := r.header.Get("Location"); !regexp.MustCompile(`^/v1/properties/\d+/rooms/\d+$`).MatchString(loc) {
+				t.Errorf("Location %q", loc)
+			} else if got := a.do("GET", loc, "", nil); got.status != 200 {
+				t.Errorf("GET the new room's Location: %d", got.status)
+			}
+		}},
+		scenario{name: "get answers the version as ETag", method: "GET", path: prop, status: 200, check: header("ETag", `"2"`)},
+		scenario{name: "If-None-Match of the current version answers 304", method: "GET", path: prop,
+			headers: []string{"If-None-Match", `"2"`}, status: 304},
+		scenario{name: "create answers 201 with ETag and Location", method: "POST", path: "/v1/properties", token: alice,
+			body: map[string]any{"name": "Flat", "type": "apartment", "city": "Paris"}, status: 201, check: func(t *testing.T, r reply) {
+				if r.header.Get("ETag") != `"1"` || !strings.HasPrefix(r.header.Get("Location"), "/v1/properties/") {
+					t.Errorf("ETag %q, Location %q", r.header.Get("ETag"), r.header.Get("Location"))
+				}
+			}})
 
 	// 400: not JSON, or not one object.
 	for _, c := range []struct{ method, path, body string }{
 		{"POST", "/v1/users", `{"email": `}, {"POST", "/v1/auth/tokens", `[]`},
-		{"POST", "/v1/properties", `{"name": "x"} {}`}, {"PATCH", "/v1/properties/" + pid, `nope`},
-		{"POST", "/v1/properties/" + pid + "/rooms", ``}, {"PATCH", room, `{`},
+		{"POST", "/v1/properties", `{"name": "x"} {}`}, {"PATCH", prop, `nope`},
+		{"POST", prop + "/rooms", ``}, {"PATCH", room, `{`},
 		{"PATCH", "/v1/users/me", `"x"`}, {"PUT", "/v1/users/me/password", `{]`},
 	} {
-		wantProblem(t, "400 "+c.method+" "+c.path, a.do(c.method, c.path, alice, c.body), 400, "validation_failed")
+		add(scenario{name: "400 " + c.method + " " + c.path + " " + c.body, method: c.method, path: c.path, token: alice,
+			body: c.body, status: 400, code: "validation_failed"})
 	}
 
 	// 401 on every route that needs a token, without one and with a forged one.
-	writes := []struct{ method, path string }{
+	for _, w := range []struct{ method, path string }{
 		{"GET", "/v1/users/me"}, {"PATCH", "/v1/users/me"}, {"PUT", "/v1/users/me/password"},
 		{"DELETE", "/v1/auth/tokens/current"}, {"POST", "/v1/properties"}, {"POST", "/v1/properties/batch"},
-		{"PATCH", "/v1/properties/" + pid},
-		{"DELETE", "/v1/properties/" + pid}, {"POST", "/v1/properties/" + pid + "/rooms"},
-		{"PATCH", room}, {"DELETE", room},
-	}
-	for _, w := range writes {
+		{"PATCH", prop}, {"DELETE", prop}, {"POST", prop + "/rooms"}, {"PATCH", room}, {"DELETE", room},
+	} {
 		body := any(nil)
 		if w.method != "GET" && w.method != "DELETE" {
 			body = map[string]any{}
 		}
 		for _, token := range []string{"", "rty_forged"} {
-			r := a.do(w.method, w.path, token, body)
-			wantProblem(t, "401 "+w.method+" "+w.path, r, 401, "unauthenticated")
-			if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
-				t.Errorf("401 %s %s: WWW-Authenticate %q", w.method, w.path, r.header.Get("WWW-Authenticate"))
-			}
+			add(scenario{name: fmt.Sprintf("401 %s %s token %q", w.method, w.path, token), method: w.method, path: w.path,
+				token: token, body: body, status: 401, code: "unauthenticated", check: func(t *testing.T, r reply) {
+					if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
+						t.Errorf("WWW-Authenticate %q", r.header.Get("WWW-Authenticate"))
+					}
+				}})
 		}
 	}
 
 	// 403 on every write to Alice's property by Bob; nothing changes.
-	before := a.do("GET", "/v1/properties/"+pid, "", nil).body
+	snap, same := unchanged(a, prop)
+	add(scenario{name: "snapshot before Bob's writes", method: "GET", path: prop, status: 200, check: snap})
 	for _, c := range []struct {
 		method, path string
 		body         any
 	}{
-		{"PATCH", "/v1/properties/" + pid, map[string]any{"name": "Bob's"}}, {"DELETE", "/v1/properties/" + pid, nil},
-		{"POST", "/v1/properties/" + pid + "/rooms", map[string]any{"type": "cellar"}},
+		{"PATCH", prop, map[string]any{"name": "Bob's"}}, {"DELETE", prop, nil},
+		{"POST", prop + "/rooms", map[string]any{"type": "cellar"}},
 		{"PATCH", room, map[string]any{"name": "Bob's"}}, {"DELETE", room, nil},
 	} {
-		wantProblem(t, "403 "+c.method+" "+c.path, a.do(c.method, c.path, bob, c.body), 403, "forbidden")
+		add(scenario{name: "403 " + c.method + " " + c.path, method: c.method, path: c.path, token: bob, body: c.body,
+			status: 403, code: "forbidden"})
 	}
-	if after := a.do("GET", "/v1/properties/"+pid, "", nil).body; !bytes.Equal(before, after) {
-		t.Errorf("Bob's refused writes changed the property:\n%s\n%s", before, after)
-	}
+	add(scenario{name: "Bob's refused writes changed nothing", method: "GET", path: prop, status: 200, check: same})
 
-	// 404.
+	// 404 and 405.
 	for _, path := range []string{"/v1/properties/999999", "/v1/properties/abc", "/v1/users/999999", "/v1/nothing",
-		fmt.Sprintf("/v1/properties/%d/rooms/999999", p.ID)} {
-		wantProblem(t, "404 GET "+path, a.do("GET", path, "", nil), 404, "not_found")
+		prop + "/rooms/999999"} {
+		add(scenario{name: "404 GET " + path, method: "GET", path: path, status: 404, code: "not_found"})
 	}
-	wantProblem(t, "404 PATCH unknown property", a.do("PATCH", "/v1/properties/999999", alice, map[string]any{"name": "x"}), 404, "not_found")
-	wantProblem(t, "405", a.do("PUT", "/v1/properties/"+pid, alice, map[string]any{}), 405, "method_not_allowed")
+	add(scenario{name: "404 PATCH of an unknown property", method: "PATCH", path: "/v1/properties/999999", token: alice,
+		body: map[string]any{"name": "x"}, status: 404, code: "not_found"},
+		scenario{name: "405 PUT on a property", method: "PUT", path: prop, token: alice, body: map[string]any{},
+			status: 405, code: "method_not_allowed"})
 
 	// 409: duplicate email, on registration and on a profile change.
-	wantProblem(t, "409 register", a.do("POST", "/v1/users", "", map[string]any{"email": "ALICE@example.com",
-		"password": "long enough", "first_name": "A", "last_name": "B"}), 409, "conflict")
-	wantProblem(t, "409 patch me", a.do("PATCH", "/v1/users/me", bob, map[string]any{"email": "alice@example.com", "current_password": "password-Bob"}), 409, "conflict")
+	add(scenario{name: "409 register a taken email", method: "POST", path: "/v1/users", body: map[string]any{
+		"email": "ALICE@example.com", "password": "long enough", "first_name": "A", "last_name": "B"}, status: 409, code: "conflict"},
+		scenario{name: "409 take another's email", method: "PATCH", path: "/v1/users/me", token: bob,
+			body: map[string]any{"email": "alice@example.com", "current_password": "password-Bob"}, status: 409, code: "conflict"})
 
 	// 412: If-Match not current, or not a strong tag; nothing changes.
-	before = a.do("GET", "/v1/properties/"+pid, "", nil).body
+	snap, same = unchanged(a, prop)
+	add(scenario{name: "snapshot before stale writes", method: "GET", path: prop, status: 200, check: snap})
 	for _, c := range []struct {
 		method, path string
 		body         any
 	}{
-		{"PATCH", "/v1/properties/" + pid, map[string]any{"name": "Stale"}}, {"DELETE", "/v1/properties/" + pid, nil},
-		{"POST", "/v1/properties/" + pid + "/rooms", map[string]any{"type": "cellar"}},
+		{"PATCH", prop, map[string]any{"name": "Stale"}}, {"DELETE", prop, nil},
+		{"POST", prop + "/rooms", map[string]any{"type": "cellar"}},
 		{"PATCH", room, map[string]any{"name": "Stale"}}, {"DELETE", room, nil},
 	} {
 		for _, tag := range []string{`"1"`, `W/"2"`, `2`, `"x"`} {
-			wantProblem(t, "412 "+c.method+" "+c.path+" If-Match "+tag, a.do(c.method, c.path, alice, c.body, "If-Match", tag), 412, "precondition_failed")
+			add(scenario{name: "412 " + c.method + " " + c.path + " If-Match " + tag, method: c.method, path: c.path,
+				token: alice, body: c.body, headers: []string{"If-Match", tag}, status: 412, code: "precondition_failed"})
 		}
 	}
-	if after := a.do("GET", "/v1/properties/"+pid, "", nil).body; !bytes.Equal(before, after) {
-		t.Error("refused stale writes changed the property")
-	}
-	r = a.do("PATCH", "/v1/properties/"+pid, alice, map[string]any{"name": "Current"}, "If-Match", `"2"`)
-	if r.status != 200 || r.header.Get("ETag") != `"3"` {
-		t.Errorf("PATCH with the current ETag: %d, ETag %q", r.status, r.header.Get("ETag"))
-	}
+	add(scenario{name: "stale writes changed nothing", method: "GET", path: prop, status: 200, check: same},
+		scenario{name: "PATCH with the current ETag answers the next", method: "PATCH", path: prop, token: alice,
+			body: map[string]any{"name": "Current"}, headers: []string{"If-Match", `"2"`}, status: 200, check: header("ETag", `"3"`)})
 
 	// 413 and 415.
-	big := `{"name": "` + strings.Repeat("x", 1<<20) + `"}`
-	wantProblem(t, "413", a.do("POST", "/v1/properties", alice, big), 413, "payload_too_large")
-	wantProblem(t, "415", a.do("POST", "/v1/properties", alice, `name=x`, "Content-Type", "application/x-www-form-urlencoded"), 415, "unsupported_media_type")
-	wantProblem(t, "415 merge patch on POST", a.do("POST", "/v1/properties", alice, `{}`, "Content-Type", "application/merge-patch+json"), 415, "unsupported_media_type")
-	if r := a.do("PATCH", "/v1/properties/"+pid, alice, `{"description": "merge"}`, "Content-Type", "application/merge-patch+json"); r.status != 200 {
-		t.Errorf("merge-patch content type: %d %s", r.status, r.body)
-	}
+	add(scenario{name: "413 a body over 1 MiB", method: "POST", path: "/v1/properties", token: alice,
+		body: `{"name": "` + strings.Repeat("x", 1<<20) + `"}`, status: 413, code: "payload_too_large"},
+		scenario{name: "415 a form", method: "POST", path: "/v1/properties", token: alice, body: `name=x`,
+			headers: []string{"Content-Type", "application/x-www-form-urlencoded"}, status: 415, code: "unsupported_media_type"},
+		scenario{name: "415 merge patch on POST", method: "POST", path: "/v1/properties", token: alice, body: `{}`,
+			headers: []string{"Content-Type", "application/merge-patch+json"}, status: 415, code: "unsupported_media_type"},
+		scenario{name: "merge-patch content type on PATCH", method: "PATCH", path: prop, token: alice,
+			body: `{"description": "merge"}`, headers: []string{"Content-Type", "application/merge-patch+json"}, status: 200})
 
 	// 422: every failing member, unknown and read-only members, nulls that cannot be.
-	r = a.do("POST", "/v1/properties", alice, map[string]any{"name": "", "type": "castle", "city": "Lyon",
-		"rooms": []any{map[string]any{"type": "bedroom", "area": 0, "level": 500}}})
-	wantProblem(t, "422", r, 422, "validation_failed")
-	if got := fieldNames(r); got != "name,type,rooms[0].area,rooms[0].level" {
-		t.Errorf("422 errors = %s", got)
-	}
+	add(scenario{name: "422 lists every failing member", method: "POST", path: "/v1/properties", token: alice,
+		body: map[string]any{"name": "", "type": "castle", "city": "Lyon",
+			"rooms": []any{map[string]any{"type": "bedroom", "area": 0, "level": 500}}},
+		status: 422, code: "validation_failed", check: func(t *testing.T, r reply) {
+			if got := fieldNames(r); got != "name,type,rooms[0].area,rooms[0].level" {
+				t.Errorf("errors = %s", got)
+			}
+		}})
 	for _, body := range []string{`{"name": "x", "type": "loft", "city": "Lyon", "owner": {"id": 2}}`,
 		`{"name": "x", "type": "loft", "city": "Lyon", "id": 9}`, `{"name": "x", "type": "loft", "city": "Lyon", "version": 9}`} {
-		wantProblem(t, "422 mass assignment "+body, a.do("POST", "/v1/properties", alice, body), 422, "validation_failed")
+		add(scenario{name: "422 mass assignment " + body, method: "POST", path: "/v1/properties", token: alice, body: body,
+			status: 422, code: "validation_failed"})
 	}
-	wantProblem(t, "422 null name", a.do("PATCH", "/v1/properties/"+pid, alice, `{"name": null}`), 422, "validation_failed")
-	wantProblem(t, "422 limit", a.do("GET", "/v1/properties?limit=0", "", nil), 422, "validation_failed")
-	wantProblem(t, "422 owner_id", a.do("GET", "/v1/properties?owner_id=me", "", nil), 422, "validation_failed")
+	add(scenario{name: "422 null name", method: "PATCH", path: prop, token: alice, body: `{"name": null}`, status: 422, code: "validation_failed"},
+		scenario{name: "422 limit 0", method: "GET", path: "/v1/properties?limit=0", status: 422, code: "validation_failed"},
+		scenario{name: "422 owner_id me", method: "GET", path: "/v1/properties?owner_id=me", status: 422, code: "validation_failed"})
 
 	// The public profile never shows the email or the birth date.
-	r = a.do("GET", fmt.Sprintf("/v1/users/%d", aliceID), bob, nil)
-	if r.status != 200 || strings.Contains(string(r.body), "email") || strings.Contains(string(r.body), "birth_date") {
-		t.Errorf("public profile: %d %s", r.status, r.body)
-	}
+	add(scenario{name: "the public profile hides email and birth date", method: "GET", path: fmt.Sprintf("/v1/users/%d", aliceID),
+		token: bob, status: 200, check: func(t *testing.T, r reply) {
+			if strings.Contains(string(r.body), "email") || strings.Contains(string(r.body), "birth_date") {
+				t.Errorf("public profile: %s", r.body)
+			}
+		}})
+	runScenarios(t, a, ss)
 }
 
 func fieldNames(r reply) string {
