@@ -48,6 +48,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) ServiceFor) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each test has its own database
 			tc.fn(t, &env{t: t, backend: newBackend(t), ctx: context.Background()})
 		})
 	}

@@ -9,6 +9,7 @@ import (
 )
 
 func TestAllOrNothing(t *testing.T) {
+	t.Parallel()
 	s := ratelimit.New(100)
 	now := time.Unix(0, 0)
 	strict := ratelimit.Limit{PerMinute: 60, Burst: 2}
@@ -39,6 +40,7 @@ func TestAllOrNothing(t *testing.T) {
 }
 
 func TestMemoryIsBounded(t *testing.T) {
+	t.Parallel()
 	s := ratelimit.New(1000)
 	now := time.Unix(0, 0)
 	for i := range 50_000 {

@@ -28,6 +28,7 @@ func (h hangs) Property(ctx context.Context, _ int64) (realty.Property, error) {
 // TestClientHangUpIs499: a request whose client goes away is logged at INFO
 // as 499 and never counted as a server error.
 func TestClientHangUpIs499(t *testing.T) {
+	t.Parallel()
 	logs := &lockedWriter{}
 	started := make(chan struct{})
 	h := server.New(stub{svc: hangs{started: started}}, server.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil))}).Handler()

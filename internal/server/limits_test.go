@@ -17,6 +17,7 @@ import (
 )
 
 func TestSignupThrottling(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{SignupsPerAddress: 3, TrustProxy: true})
 	signup := func(i int, addr string) reply {
 		return a.do("POST", "/v1/users", "", map[string]any{"email": fmt.Sprintf("u%d@example.com", i), "password": "long enough",
@@ -45,6 +46,7 @@ func TestSignupThrottling(t *testing.T) {
 // Alice's password without pause is throttled; Alice, at another address,
 // still logs in.
 func TestLoginThrottlingCannotLockOut(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{TrustProxy: true})
 	a.user("Alice")
 	login := func(password, addr string) reply {
@@ -66,6 +68,7 @@ func TestLoginThrottlingCannotLockOut(t *testing.T) {
 }
 
 func TestWriteRateLimit(t *testing.T) {
+	t.Parallel()
 	core, err := service.New(testdb.Open(t, "sqlite"), service.WithLimits(service.Limits{Writes: ratelimit.Limit{PerMinute: 3, Burst: 3}}))
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +123,7 @@ func (full) CreateProperty(context.Context, realty.NewProperty) (realty.Property
 }
 
 func TestStorageFullIs507AndNotReady(t *testing.T) {
+	t.Parallel()
 	a := serve(t, stub{svc: full{}, ready: realty.ErrStorageFull}, server.Config{})
 	r := a.do("POST", "/v1/properties", "rty_x", map[string]any{"name": "Loft", "type": "loft", "city": "Lyon"})
 	wantProblem(t, "create on a full disk", r, 507, "insufficient_storage")
@@ -132,6 +136,7 @@ func TestStorageFullIs507AndNotReady(t *testing.T) {
 // TestProblemListsAtMost1000Members: a batch of 1000 properties failing
 // three members each answers one bounded problem, not 3000 entries.
 func TestProblemListsAtMost1000Members(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	alice, _ := a.user("Alice")
 	bad := make([]any, 1000)
@@ -152,6 +157,7 @@ func TestProblemListsAtMost1000Members(t *testing.T) {
 // that is behind answers 503 schema_outdated on the data routes (not 500 on
 // a missing table), /readyz says why, and both recover once migrated.
 func TestSchemaOutdated(t *testing.T) {
+	t.Parallel()
 	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "realty.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -206,6 +212,7 @@ func (f fails) Property(context.Context, int64) (realty.Property, error) {
 // sentinel, returned by a service, becomes its status and code, and the
 // client maps the answer back to the same sentinel.
 func TestErrorTableThroughHTTP(t *testing.T) {
+	t.Parallel()
 	for _, k := range realty.Kinds {
 		err := fmt.Errorf("property 1: %w", k.Err)
 		if k.Err == realty.ErrMalformed {

@@ -69,6 +69,7 @@ func (p *proxy) stop() {
 // 503 with Retry-After and /readyz fails; once it is back, the server
 // recovers by itself.
 func TestDatabaseOutageAndRecovery(t *testing.T) {
+	t.Parallel()
 	u, err := url.Parse(testdb.MySQLURL(t))
 	if err != nil {
 		t.Fatal(err)

@@ -144,6 +144,7 @@ func wantProblem(t *testing.T, what string, r reply, status int, code string) {
 }
 
 func TestStatusesAndHeaders(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range testdb.Dialects {
 		t.Run(dialect, func(t *testing.T) { testStatuses(t, newAPI(t, dialect, server.Config{})) })
 	}
@@ -362,6 +363,7 @@ func fieldNames(r reply) string {
 }
 
 func TestLoginThrottling(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{LoginPerEmail: 3, LoginPerAddress: 100})
 	a.user("Alice")
 	wrong := map[string]any{"email": "alice@example.com", "password": "wrong password"}
@@ -405,6 +407,7 @@ func (down) Cities(context.Context, realty.CityFilter) (realty.Page[realty.CityC
 }
 
 func TestPanicAnswers500AndServerKeepsServing(t *testing.T) {
+	t.Parallel()
 	a := serve(t, stub{svc: panicky{}}, server.Config{})
 	for range 2 {
 		wantProblem(t, "panic", a.do("GET", "/v1/cities", "", nil), 500, "internal")
@@ -418,6 +421,7 @@ func TestPanicAnswers500AndServerKeepsServing(t *testing.T) {
 }
 
 func TestUnavailableDatabase(t *testing.T) {
+	t.Parallel()
 	a := serve(t, stub{svc: down{}, ready: realty.ErrUnavailable}, server.Config{})
 	r := a.do("GET", "/v1/cities", "", nil)
 	wantProblem(t, "503", r, 503, "unavailable")
@@ -431,6 +435,7 @@ func TestUnavailableDatabase(t *testing.T) {
 }
 
 func TestEveryRouteIsDocumentedAndEveryDocumentedRouteExists(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}
@@ -471,6 +476,7 @@ func TestEveryRouteIsDocumentedAndEveryDocumentedRouteExists(t *testing.T) {
 // TestHeadAndCanonicalIDs: HEAD answers every GET route with GET's status
 // and headers and no body; an id has one spelling.
 func TestHeadAndCanonicalIDs(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	alice, aliceID := a.user("Alice")
 	p := a.property(alice)
@@ -500,6 +506,7 @@ func TestHeadAndCanonicalIDs(t *testing.T) {
 // serves, for every kind of realty.Kinds; the index lists them all, and
 // /docs links to it.
 func TestProblemTypesResolve(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	index := a.do("GET", "/problems", "", nil)
 	if index.status != 200 || !strings.HasPrefix(index.header.Get("Content-Type"), "text/html") {
@@ -527,6 +534,7 @@ func TestProblemTypesResolve(t *testing.T) {
 // TestLogsHoldNoSecrets: the access log of a session never contains the
 // password or the token.
 func TestLogsHoldNoSecrets(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	token, _ := a.user("Alice")
 	a.do("GET", "/v1/users/me", token, nil)
@@ -544,6 +552,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 }
 
 func TestOperationsEndpoints(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	a.do("GET", "/v1/properties", "", nil)
 	if r := a.do("GET", "/readyz", "", nil); r.status != 200 {
@@ -573,6 +582,7 @@ func TestOperationsEndpoints(t *testing.T) {
 // TestMetricsLabelsAreBounded: invented methods and paths, which any client
 // can send, add no series: they are "other" and "unmatched".
 func TestMetricsLabelsAreBounded(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	for i := range 300 {
 		a.do(fmt.Sprintf("INVENTED%d", i), fmt.Sprintf("/v1/properties/%d", i), "", nil)
@@ -594,6 +604,7 @@ func TestMetricsLabelsAreBounded(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{CORSOrigins: []string{"https://app.example.com"}})
 	r := a.do("OPTIONS", "/v1/properties/1", "", nil, "Origin", "https://app.example.com",
 		"Access-Control-Request-Method", "PATCH", "Access-Control-Request-Headers", "authorization, if-match, content-type")
@@ -618,6 +629,7 @@ func TestCORS(t *testing.T) {
 // 400 for what is not the JSON a client meant to send, 422 naming every
 // member of the wrong type; nothing is stored either way.
 func TestStrictJSON(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	alice, _ := a.user("Alice")
 	for name, body := range map[string]string{
@@ -656,6 +668,7 @@ func TestStrictJSON(t *testing.T) {
 // TestUnknownQueryParameters: a misspelt parameter (?ctiy=lyon) would list
 // everything without a word; every route answers 400 naming it.
 func TestUnknownQueryParameters(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	alice, _ := a.user("Alice")
 	p := a.property(alice)
@@ -688,6 +701,7 @@ func TestUnknownQueryParameters(t *testing.T) {
 // TestLinkNext: lists send the next page's address in a Link header (RFC
 // 8288); following it walks the same pages as next_cursor.
 func TestLinkNext(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	alice, _ := a.user("Alice")
 	for range 5 {
@@ -725,6 +739,7 @@ func TestLinkNext(t *testing.T) {
 // a member: a description becomes empty, features none, area and level
 // unknown. Members that cannot be absent answer 422 for null.
 func TestMergePatchNullRemoves(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	alice, _ := a.user("Alice")
 	r := a.do("POST", "/v1/properties", alice, map[string]any{"name": "Loft", "type": "loft", "city": "Lyon", "description": "Bright",
@@ -758,6 +773,7 @@ func TestMergePatchNullRemoves(t *testing.T) {
 // version, in ETag and in property_version, so that a front end chains
 // edits with If-Match without reading the property again.
 func TestRoomWritesChainWithETags(t *testing.T) {
+	t.Parallel()
 	a := newAPI(t, "sqlite", server.Config{})
 	alice, _ := a.user("Alice")
 	p := a.property(alice) // version 1
@@ -788,6 +804,7 @@ func TestRoomWritesChainWithETags(t *testing.T) {
 // every scalar member has an example (or an enum) in the real shape, and
 // the page renders types, limits and each operation's error responses.
 func TestDocsShowRealShapes(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Components struct {
 			Schemas map[string]struct {

@@ -19,6 +19,7 @@ var cheap = service.WithArgon2(service.Argon2Params{MemoryKiB: 64, Time: 1, Thre
 // MySQL a log-in used to delete expired tokens with a ranged DELETE in the
 // same transaction as its INSERT, and concurrent ones deadlocked (1213).
 func TestConcurrentLogins(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range testdb.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			core := newCore(t, testdb.Open(t, dialect), cheap)
@@ -56,6 +57,7 @@ func TestConcurrentLogins(t *testing.T) {
 // while the password changes. Once the change has returned, no token they
 // obtained works, whichever way they interleaved with it.
 func TestPasswordChangeRevokesRacingLogins(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range testdb.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			core := newCore(t, testdb.Open(t, dialect), cheap)

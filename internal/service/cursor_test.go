@@ -8,6 +8,7 @@ import (
 )
 
 func TestCursorRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, id := range []int64{0, 1, 42, 1<<63 - 1} {
 		got, err := decodeCursor(encodeCursor(id))
 		if err != nil || got != id {

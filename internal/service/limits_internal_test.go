@@ -10,6 +10,7 @@ import (
 )
 
 func TestHashingSlotsAreSizedFromTheMemoryBudget(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		budget int64
 		want   int
@@ -21,6 +22,7 @@ func TestHashingSlotsAreSizedFromTheMemoryBudget(t *testing.T) {
 }
 
 func TestHashingIsBounded(t *testing.T) {
+	t.Parallel()
 	h := newHashing(Limits{HashMemory: 1, HashQueueWait: 20 * time.Millisecond}, DefaultArgon2) // one slot
 	inside, release := make(chan struct{}), make(chan struct{})
 	done := make(chan error)
@@ -52,6 +54,7 @@ func TestHashingIsBounded(t *testing.T) {
 // TestSignupsLeaveALogInSlot: sign-ups fill every slot they may; a log-in
 // still gets the last one at once.
 func TestSignupsLeaveALogInSlot(t *testing.T) {
+	t.Parallel()
 	h := newHashing(Limits{HashMemory: 3 * 19 << 20, HashQueueWait: 20 * time.Millisecond}, DefaultArgon2) // three slots
 	release := make(chan struct{})
 	inside := make(chan struct{}, 2)

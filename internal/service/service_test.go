@@ -40,6 +40,7 @@ func register(t *testing.T, core *service.Core, email string) realty.Session {
 }
 
 func TestTokensExpire(t *testing.T) {
+	t.Parallel()
 	clk := &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
 	core := newCore(t, testdb.Open(t, "sqlite"), service.WithClock(clk.now), service.WithTokenTTL(time.Hour))
 	s := register(t, core, "alice@example.com")
@@ -61,6 +62,7 @@ func TestTokensExpire(t *testing.T) {
 // TestSecretsAreNotStored reads the database directly: no password and no
 // token may be found in it, only their hashes.
 func TestSecretsAreNotStored(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range testdb.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			url := testdb.URL(t, dialect)
@@ -89,6 +91,7 @@ func TestSecretsAreNotStored(t *testing.T) {
 }
 
 func TestRevokedTokenStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	core := newCore(t, testdb.Open(t, "sqlite"))
 	s := register(t, core, "alice@example.com")
 	svc := core.For(s.Token) // a long-lived value, as the TUI or a server request holds

@@ -17,6 +17,7 @@ import (
 // MySQL (and Galera, for certification conflicts) abort a transaction to
 // resolve contention: the transaction runs again and its work lands once.
 func TestTransactionsRetryContention(t *testing.T) {
+	t.Parallel()
 	st := testdb.Open(t, "sqlite")
 	owner, err := st.CreateUser(ctx, user("retry@example.com"))
 	if err != nil {
@@ -66,6 +67,7 @@ func TestTransactionsRetryContention(t *testing.T) {
 // other writers get the lock in between; on MySQL it is one transaction.
 // When a chunk fails, the earlier ones stay and InChunks says how many.
 func TestInChunks(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		st := testdb.Open(t, dialect)
 		owner, err := st.CreateUser(ctx, user("chunks@example.com"))

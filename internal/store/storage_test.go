@@ -17,6 +17,7 @@ import (
 // SQLite database is capped with max_page_count, which fails as a full disk
 // does (SQLITE_FULL); MySQL's "table is full" is injected at COMMIT.
 func TestStorageFull(t *testing.T) {
+	t.Parallel()
 	st := testdb.Open(t, "sqlite")
 	owner, err := st.CreateUser(ctx, user("full@example.com"))
 	if err != nil {

@@ -32,6 +32,7 @@ func eachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
 }
 
 func TestMigrateTwiceAndConcurrently(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		url := testdb.URL(t, dialect)
 		const n = 4
@@ -77,6 +78,7 @@ func TestMigrateTwiceAndConcurrently(t *testing.T) {
 }
 
 func TestFreshDatabaseStatus(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		st, err := store.Open(ctx, testdb.URL(t, dialect))
 		if err != nil {
@@ -96,6 +98,7 @@ func TestFreshDatabaseStatus(t *testing.T) {
 // TestDatabaseEnforcesConstraints bypasses Go validation: the schema itself
 // refuses bad rows and dangling references, on every connection of the pool.
 func TestDatabaseEnforcesConstraints(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		st := testdb.Open(t, dialect)
 		id, err := st.CreateUser(ctx, user("a@example.com"))
@@ -151,6 +154,7 @@ func TestDatabaseEnforcesConstraints(t *testing.T) {
 // TestConcurrentWriters: many goroutines writing at once all succeed; on
 // SQLite the single writer connection queues them (no SQLITE_BUSY).
 func TestConcurrentWriters(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		st := testdb.Open(t, dialect)
 		const n = 40
@@ -173,6 +177,7 @@ func TestConcurrentWriters(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
+	t.Parallel()
 	if _, err := store.Open(ctx, "postgres://u:secret@h/db"); err == nil || strings.Contains(err.Error(), "secret") {
 		t.Errorf("unsupported URL: %v (the password must not be shown)", err)
 	}
@@ -183,6 +188,7 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"mysql://root:pw@127.0.0.1:3306/realty": "mysql://root:xxxxx@127.0.0.1:3306/realty",
 		"mysql://root@127.0.0.1:3306/realty":    "mysql://root@127.0.0.1:3306/realty",
@@ -197,6 +203,7 @@ func TestRedact(t *testing.T) {
 // TestSQLiteFileIsPrivate: the database holds password hashes, emails and
 // birth dates; other local users cannot read it, nor its WAL.
 func TestSQLiteFileIsPrivate(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "new", "realty")
 	path := filepath.Join(dir, "realty.db")
 	st, err := store.Open(ctx, "sqlite:"+path)

@@ -225,6 +225,7 @@ func (w *world) importN(token string, n int, city func(i int) string) {
 }
 
 func TestBrowseAndPage(t *testing.T) {
+	t.Parallel()
 	eachMode(t, func(t *testing.T, w *world) {
 		w.importN(w.alice, 250, func(int) string { return "Lyon" })
 		d := w.open("")
@@ -242,6 +243,7 @@ func TestBrowseAndPage(t *testing.T) {
 }
 
 func TestFilterByCityAndType(t *testing.T) {
+	t.Parallel()
 	eachMode(t, func(t *testing.T, w *world) {
 		w.importN(w.alice, 6, func(i int) string { return []string{"Paris", "Saint-Étienne", "Lyon"}[i%3] })
 		w.create(w.alice, "Maison du Pilat", "Saint-Étienne")
@@ -263,6 +265,7 @@ func TestFilterByCityAndType(t *testing.T) {
 // cities, brings the next ones as the cursor goes down, and narrows by
 // asking the server, not by holding every city.
 func TestCityPickerPagesAndSearchesOnTheServer(t *testing.T) {
+	t.Parallel()
 	eachMode(t, func(t *testing.T, w *world) {
 		w.importN(w.alice, 130, func(i int) string { return fmt.Sprintf("Ville %03d", i) })
 		d := w.open("")
@@ -278,6 +281,7 @@ func TestCityPickerPagesAndSearchesOnTheServer(t *testing.T) {
 }
 
 func TestOpenProperty(t *testing.T) {
+	t.Parallel()
 	eachMode(t, func(t *testing.T, w *world) {
 		a := realty.Area(1250)
 		lvl := 1
@@ -293,6 +297,7 @@ func TestOpenProperty(t *testing.T) {
 }
 
 func TestLogInCreateAndEdit(t *testing.T) {
+	t.Parallel()
 	eachMode(t, func(t *testing.T, w *world) {
 		d := w.open("")
 		d.keys("n").want("Log in first")
@@ -334,6 +339,7 @@ func TestLogInCreateAndEdit(t *testing.T) {
 }
 
 func TestRefusedOnSomeoneElsesProperty(t *testing.T) {
+	t.Parallel()
 	eachMode(t, func(t *testing.T, w *world) {
 		w.create(w.bob, "Bob's house", "Brest")
 		d := w.open(w.alice)
@@ -347,6 +353,7 @@ func TestRefusedOnSomeoneElsesProperty(t *testing.T) {
 }
 
 func TestVersionConflict(t *testing.T) {
+	t.Parallel()
 	eachMode(t, func(t *testing.T, w *world) {
 		p := w.create(w.alice, "Flat", "Paris")
 		d := w.open(w.alice)
@@ -366,6 +373,7 @@ func TestVersionConflict(t *testing.T) {
 }
 
 func TestServerErrorAndRecovery(t *testing.T) {
+	t.Parallel()
 	eachMode(t, func(t *testing.T, w *world) {
 		w.create(w.alice, "Flat", "Paris")
 		d := w.open("")
@@ -385,6 +393,7 @@ func TestServerErrorAndRecovery(t *testing.T) {
 }
 
 func TestResize(t *testing.T) {
+	t.Parallel()
 	eachMode(t, func(t *testing.T, w *world) {
 		w.importN(w.alice, 60, func(int) string { return "Clermont-Ferrand" })
 		d := w.open("")
@@ -420,6 +429,7 @@ func (hung) Me(ctx context.Context) (realty.User, error) {
 }
 
 func TestTimeoutIsAnErrorNotAHang(t *testing.T) {
+	t.Parallel()
 	d := &driver{t: t, m: tui.New(context.Background(), tui.Config{Service: hung{}, Where: "test", Timeout: 20 * time.Millisecond})}
 	d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
 	d.run(d.m.Init())

@@ -32,8 +32,10 @@ func startServer(t *testing.T, dialect string) (*httptest.Server, *http.Client) 
 // TestContract runs the realty.Service contract through pkg/client against
 // the HTTP server, on SQLite and on MySQL.
 func TestContract(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range testdb.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			contract.Run(t, func(t *testing.T) contract.ServiceFor {
 				ts, hc := startServer(t, dialect)
 				c, err := client.New(ts.URL, client.WithHTTPClient(hc))

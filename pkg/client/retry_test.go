@@ -35,6 +35,7 @@ func flaky(n int32) (*httptest.Server, *atomic.Int32) {
 }
 
 func TestGetIsRetriedOn503(t *testing.T) {
+	t.Parallel()
 	ts, calls := flaky(2)
 	defer ts.Close()
 	c, _ := client.New(ts.URL, client.WithRetries(3, time.Millisecond))
@@ -47,6 +48,7 @@ func TestGetIsRetriedOn503(t *testing.T) {
 }
 
 func TestRetriesGiveUpWithTheTypedError(t *testing.T) {
+	t.Parallel()
 	ts, calls := flaky(100)
 	defer ts.Close()
 	c, _ := client.New(ts.URL, client.WithRetries(2, time.Millisecond))
@@ -57,6 +59,7 @@ func TestRetriesGiveUpWithTheTypedError(t *testing.T) {
 }
 
 func TestWritesAreNotRetriedOn503(t *testing.T) {
+	t.Parallel()
 	ts, calls := flaky(1)
 	defer ts.Close()
 	c, _ := client.New(ts.URL, client.WithToken("t"), client.WithRetries(3, time.Millisecond))
@@ -67,6 +70,7 @@ func TestWritesAreNotRetriedOn503(t *testing.T) {
 }
 
 func TestConnectionRefusedIsUnavailable(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +85,7 @@ func TestConnectionRefusedIsUnavailable(t *testing.T) {
 }
 
 func TestContextIsHonoured(t *testing.T) {
+	t.Parallel()
 	ts, _ := flaky(100)
 	defer ts.Close()
 	c, _ := client.New(ts.URL, client.WithRetries(10, time.Hour))
@@ -92,6 +97,7 @@ func TestContextIsHonoured(t *testing.T) {
 }
 
 func TestNewRejectsBadURLs(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"", "localhost:8080", "ftp://x", "http://"} {
 		if _, err := client.New(u); err == nil {
 			t.Errorf("New(%q) succeeded", u)

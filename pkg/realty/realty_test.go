@@ -13,6 +13,7 @@ import (
 )
 
 func TestCityKey(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"Saint-Étienne":       "saint etienne",
 		"  saint   etienne ":  "saint etienne",
@@ -35,6 +36,7 @@ func TestCityKey(t *testing.T) {
 }
 
 func TestParseArea(t *testing.T) {
+	t.Parallel()
 	ok := map[string]string{"12": "12", "12.5": "12.5", "12.50": "12.5", "0.01": "0.01", "10000": "10000", " 7.05 ": "7.05", "-3.2": "-3.2"}
 	for in, want := range ok {
 		a, err := realty.ParseArea(in)
@@ -50,6 +52,7 @@ func TestParseArea(t *testing.T) {
 }
 
 func TestAreaScanIsExact(t *testing.T) {
+	t.Parallel()
 	var a realty.Area
 	cases := []struct {
 		src  any
@@ -63,6 +66,7 @@ func TestAreaScanIsExact(t *testing.T) {
 }
 
 func TestDate(t *testing.T) {
+	t.Parallel()
 	d, err := realty.ParseDate("2000-02-29")
 	if err != nil || d.String() != "2000-02-29" {
 		t.Fatalf("ParseDate = %v, %v", d, err)
@@ -79,6 +83,7 @@ func TestDate(t *testing.T) {
 }
 
 func TestUserJSONShapes(t *testing.T) {
+	t.Parallel()
 	u := realty.User{ID: 7, Email: "a@example.com", FirstName: "Alice", LastName: "Martin"}
 	b, _ := json.Marshal(u)
 	if !strings.Contains(string(b), `"birth_date":null`) {
@@ -91,6 +96,7 @@ func TestUserJSONShapes(t *testing.T) {
 }
 
 func TestNullablePatchJSON(t *testing.T) {
+	t.Parallel()
 	var p realty.RoomPatch
 	if err := json.Unmarshal([]byte(`{"area": null, "level": 3}`), &p); err != nil {
 		t.Fatal(err)
@@ -105,6 +111,7 @@ func TestNullablePatchJSON(t *testing.T) {
 }
 
 func TestPageJSONAlwaysHasMembers(t *testing.T) {
+	t.Parallel()
 	b, _ := json.Marshal(realty.Page[int]{})
 	if string(b) != `{"items":[],"next_cursor":null}` {
 		t.Errorf("empty page = %s", b)
@@ -116,6 +123,7 @@ func TestPageJSONAlwaysHasMembers(t *testing.T) {
 }
 
 func TestFilterLimits(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[int]int{0: 20, 1: 1, 100: 100, 1000: 100} {
 		f, err := realty.PropertyFilter{Limit: in}.Validate()
 		if err != nil || f.Limit != want {
@@ -130,6 +138,7 @@ func TestFilterLimits(t *testing.T) {
 }
 
 func TestParseEnums(t *testing.T) {
+	t.Parallel()
 	if pt, err := realty.ParsePropertyType(" Apartment "); err != nil || pt != "apartment" {
 		t.Errorf("ParsePropertyType = %q, %v", pt, err)
 	}
@@ -142,6 +151,7 @@ func TestParseEnums(t *testing.T) {
 }
 
 func TestValidationErrorMessage(t *testing.T) {
+	t.Parallel()
 	err := realty.NewRoom{Type: "bedroom", Area: new(realty.Area)}.Validate()
 	if err == nil || err.Error() != "invalid input: area: must be greater than 0" {
 		t.Errorf("message = %v", err)
@@ -149,6 +159,7 @@ func TestValidationErrorMessage(t *testing.T) {
 }
 
 func TestCityValidation(t *testing.T) {
+	t.Parallel()
 	bad := []string{"-", "...", "'", "\u0301", strings.Repeat("\ufdfa", 6), strings.Repeat("\u338f", 60), "Ly\u200bon", "\u202eLyon"}
 	for _, city := range bad {
 		in := realty.NewProperty{Name: "House", Type: "house", City: city}.Normalized()
@@ -166,12 +177,14 @@ func TestCityValidation(t *testing.T) {
 }
 
 func TestNormalizeEmailNFC(t *testing.T) {
+	t.Parallel()
 	if a, b := realty.NormalizeEmail(" Ren\u00e9@Example.com"), realty.NormalizeEmail("RENE\u0301@example.COM "); a != b {
 		t.Errorf("NFC and NFD spellings normalize to %q and %q", a, b)
 	}
 }
 
 func TestDecodeJSONStrictness(t *testing.T) {
+	t.Parallel()
 	type inner struct {
 		Tag string `json:"tag"`
 	}
@@ -202,6 +215,7 @@ func TestDecodeJSONStrictness(t *testing.T) {
 }
 
 func TestKindsTable(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, k := range realty.Kinds {
 		if k.Code != "validation_failed" && seen[k.Code] {
@@ -233,6 +247,7 @@ func TestKindsTable(t *testing.T) {
 }
 
 func TestOneHomeHelpers(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"Living room": "living_room", " DINING-ROOM ": "dining_room", "loft": "loft"} {
 		if got := realty.NormalizeEnum(in); got != want {
 			t.Errorf("NormalizeEnum(%q) = %q, want %q", in, got, want)
