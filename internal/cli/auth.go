@@ -48,19 +48,19 @@ file (mode 0600); the password is never stored. Without --email and
 			if err != nil {
 				return err
 			}
-			s, err := f.loginAndStore(ctx, email, password)
+			s, err := loginAndStore(ctx, f, email, password)
 			if err != nil {
 				return err
 			}
 			key, _ := f.BackendKey(ctx)
-			if f.machine() {
-				return f.printJSON(struct {
+			if f.Print.Machine() {
+				return f.Print.JSONOut(struct {
 					User      realty.User `json:"user"`
 					Backend   string      `json:"backend"`
 					ExpiresAt time.Time   `json:"expires_at"`
 				}{s.User, key, s.ExpiresAt})
 			}
-			f.status("Logged in to %s as %s %s <%s> until %s.", key, s.User.FirstName, s.User.LastName,
+			f.Print.Status("Logged in to %s as %s %s <%s> until %s.", key, s.User.FirstName, s.User.LastName,
 				s.User.Email, s.ExpiresAt.Format(time.DateOnly))
 			return nil
 		},
@@ -72,7 +72,7 @@ file (mode 0600); the password is never stored. Without --email and
 
 // loginAndStore checks credentials and stores the token for this backend:
 // 'realty auth login' and the TUI's log-in both come here.
-func (f *Factory) loginAndStore(ctx context.Context, email, password string) (realty.Session, error) {
+func loginAndStore(ctx context.Context, f *Factory, email, password string) (realty.Session, error) {
 	anon, err := f.ServiceFor(ctx, "")
 	if err != nil {
 		return realty.Session{}, err
@@ -85,7 +85,11 @@ func (f *Factory) loginAndStore(ctx context.Context, email, password string) (re
 		return realty.Session{}, err
 	}
 	c := credential{Token: s.Token, UserID: s.User.ID, Email: s.User.Email, ExpiresAt: s.ExpiresAt}
-	return s, f.saveCredential(ctx, c)
+	key, err := f.BackendKey(ctx)
+	if err != nil {
+		return s, err
+	}
+	return s, f.Creds.Set(key, c)
 }
 
 func newAuthLogoutCmd(f *Factory) *cobra.Command {
@@ -97,7 +101,11 @@ func newAuthLogoutCmd(f *Factory) *cobra.Command {
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			c, key, err := f.credential(ctx)
+			key, err := f.BackendKey(ctx)
+			if err != nil {
+				return err
+			}
+			c, err := f.Creds.Get(key)
 			if err != nil {
 				return err
 			}
@@ -112,10 +120,10 @@ func newAuthLogoutCmd(f *Factory) *cobra.Command {
 			if err != nil && !errors.Is(err, realty.ErrUnauthenticated) {
 				return err // keep the token: it may still work, and logout can be retried
 			}
-			if err := f.saveCredential(ctx, credential{}); err != nil {
+			if err := f.Creds.Set(key, credential{}); err != nil {
 				return err
 			}
-			f.status("Logged out of %s.", key)
+			f.Print.Status("Logged out of %s.", key)
 			return nil
 		},
 	}
@@ -139,13 +147,13 @@ func newAuthStatusCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, _, _ := f.credential(ctx)
+			c, _ := f.Creds.Get(key)
 			source := "credentials file"
 			if f.IO.Env("REALTY_TOKEN") != "" {
 				source, c.ExpiresAt = "REALTY_TOKEN", time.Time{}
 			}
-			if f.machine() {
-				return f.printJSON(struct {
+			if f.Print.Machine() {
+				return f.Print.JSONOut(struct {
 					User    realty.User `json:"user"`
 					Backend string      `json:"backend"`
 					Source  string      `json:"token_source"`
@@ -156,7 +164,7 @@ func newAuthStatusCmd(f *Factory) *cobra.Command {
 			if !c.ExpiresAt.IsZero() {
 				pairs = append(pairs, [2]string{"Expires", c.ExpiresAt.Format(time.RFC3339)})
 			}
-			return f.fields(pairs...)
+			return f.Print.Fields(pairs...)
 		},
 	}
 }

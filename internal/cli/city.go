@@ -49,8 +49,8 @@ with it. Follow the printed --cursor for the next page, or pass --all.`,
 			if err != nil {
 				return err
 			}
-			if f.machine() {
-				return f.printJSON(page)
+			if f.Print.Machine() {
+				return f.Print.JSONOut(page)
 			}
 			t := newTable(f.IO, "CITY", "PROPERTIES")
 			for _, c := range page.Items {
@@ -60,7 +60,7 @@ with it. Follow the printed --cursor for the next page, or pass --all.`,
 				return err
 			}
 			if page.NextCursor != "" {
-				f.status("More: add --cursor %s (or --all)", page.NextCursor)
+				f.Print.Status("More: add --cursor %s (or --all)", page.NextCursor)
 			}
 			return nil
 		},

@@ -38,6 +38,43 @@ func homeDir(env func(string) string) (string, error) {
 	return "", errors.New("cannot find your home directory: set HOME, XDG_DATA_HOME or REALTY_CONFIG_DIR")
 }
 
+// Logins keeps the log-ins, one per backend key (each server URL, each
+// local database), in credentials.json under the configuration directory.
+type Logins struct {
+	dir string
+	err error // why there is no directory (no HOME)
+}
+
+// NewLogins keeps log-ins under the configuration directory that env
+// names ($REALTY_CONFIG_DIR, $XDG_CONFIG_HOME/realty, ~/.config/realty).
+func NewLogins(env func(string) string) *Logins {
+	dir, err := configDir(env)
+	return &Logins{dir: dir, err: err}
+}
+
+// Get returns the log-in of a backend (zero if none).
+func (c *Logins) Get(key string) (credential, error) {
+	if c.err != nil {
+		return credential{}, c.err
+	}
+	cf, err := loadCredentials(c.dir)
+	return cf.Backends[key], err
+}
+
+// Set stores the log-in of a backend; a zero credential forgets it.
+func (c *Logins) Set(key string, cred credential) error {
+	if c.err != nil {
+		return c.err
+	}
+	return updateCredentials(c.dir, func(cf *credentialsFile) {
+		if cred.Token == "" {
+			delete(cf.Backends, key)
+		} else {
+			cf.Backends[key] = cred
+		}
+	})
+}
+
 // credential is what realty keeps of a log-in: one per backend (each server
 // URL, each local database). The file is readable by its owner only.
 type credential struct {

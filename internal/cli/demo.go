@@ -108,12 +108,12 @@ large data; again, only those missing are added.`,
 					return err
 				}
 			}
-			f.status("Added %d demo properties (the others were there already).", created)
+			f.Print.Status("Added %d demo properties (the others were there already).", created)
 			t := newTable(f.IO, "EMAIL", "PASSWORD", "NAME")
 			for _, u := range demoUsers {
 				t.add(u.email, u.password, u.first+" "+u.last)
 			}
-			f.status("Demo users (log in with 'realty auth login --email EMAIL'):")
+			f.Print.Status("Demo users (log in with 'realty auth login --email EMAIL'):")
 			return t.print()
 		},
 	}
@@ -219,7 +219,7 @@ func loadSynthetic(ctx context.Context, f *Factory, svc realty.Service, n int) e
 		done += len(batch)
 		batch = batch[:0]
 		if done%50000 == 0 || done < 50000 && done%10000 == 0 {
-			f.status("%d synthetic properties added (%.0f/s)", done, float64(done)/time.Since(start).Seconds())
+			f.Print.Status("%d synthetic properties added (%.0f/s)", done, float64(done)/time.Since(start).Seconds())
 		}
 		return nil
 	}
@@ -237,6 +237,6 @@ func loadSynthetic(ctx context.Context, f *Factory, svc realty.Service, n int) e
 	if err := flush(); err != nil {
 		return err
 	}
-	f.status("Added %d synthetic properties in %s (%d were there already).", done, time.Since(start).Round(time.Millisecond), len(have))
+	f.Print.Status("Added %d synthetic properties in %s (%d were there already).", done, time.Since(start).Round(time.Millisecond), len(have))
 	return nil
 }

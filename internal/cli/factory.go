@@ -18,13 +18,18 @@ import (
 // a backend, local or remote; commands never see the store or the client.
 type Factory struct {
 	IO     *IO
+	Print  *Printer
+	Creds  *Logins
 	DBURL  string // --db
 	Server string // --server
-	JSON   bool   // --json
-	JQ     string // --jq
 
 	st *store.Store
 	be tokenServices
+}
+
+// NewFactory returns the factory of a command run on these streams.
+func NewFactory(s *IO) *Factory {
+	return &Factory{IO: s, Print: &Printer{IO: s}, Creds: NewLogins(s.Env)}
 }
 
 // tokenServices makes Service values for tokens: the local service on a
@@ -169,41 +174,12 @@ func (f *Factory) token(ctx context.Context) (string, error) {
 	if t := f.IO.Env("REALTY_TOKEN"); t != "" {
 		return t, nil
 	}
-	c, _, err := f.credential(ctx)
+	key, err := f.BackendKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	c, err := f.Creds.Get(key)
 	return c.Token, err
-}
-
-// credential returns the stored log-in of this backend (zero if none).
-func (f *Factory) credential(ctx context.Context) (credential, string, error) {
-	key, err := f.BackendKey(ctx)
-	if err != nil {
-		return credential{}, "", err
-	}
-	dir, err := configDir(f.IO.Env)
-	if err != nil {
-		return credential{}, key, err
-	}
-	cf, err := loadCredentials(dir)
-	return cf.Backends[key], key, err
-}
-
-// saveCredential stores (or, with a zero credential, forgets) this backend's log-in.
-func (f *Factory) saveCredential(ctx context.Context, c credential) error {
-	key, err := f.BackendKey(ctx)
-	if err != nil {
-		return err
-	}
-	dir, err := configDir(f.IO.Env)
-	if err != nil {
-		return err
-	}
-	return updateCredentials(dir, func(cf *credentialsFile) {
-		if c.Token == "" {
-			delete(cf.Backends, key)
-		} else {
-			cf.Backends[key] = c
-		}
-	})
 }
 
 // Close releases the backend.

@@ -31,10 +31,10 @@ databases shared by several servers, and for checking.`,
 				return err
 			}
 			for _, m := range done {
-				f.status("Applied %04d_%s.", m.Version, m.Name)
+				f.Print.Status("Applied %04d_%s.", m.Version, m.Name)
 			}
 			if len(done) == 0 {
-				f.status("%s is up to date.", st)
+				f.Print.Status("%s is up to date.", st)
 			}
 			return nil
 		},
@@ -68,8 +68,8 @@ databases shared by several servers, and for checking.`,
 				}
 				t.add(itoa(int64(m.Version)), m.Name, applied)
 			}
-			if f.machine() {
-				return f.printJSON(rows)
+			if f.Print.Machine() {
+				return f.Print.JSONOut(rows)
 			}
 			return t.print()
 		},

@@ -10,18 +10,26 @@ import (
 	"github.com/itchyny/gojq"
 )
 
-// printJSON writes v as the API writes it, or what --jq makes of it.
-func (f *Factory) printJSON(v any) error {
-	if f.JQ == "" {
-		enc := json.NewEncoder(f.IO.Out)
+// Printer writes a command's output on the IO streams: JSON for scripts
+// (--json, --jq), tables and fields for people, status lines on stderr.
+type Printer struct {
+	IO   *IO
+	JSON bool   // --json
+	JQ   string // --jq
+}
+
+// JSONOut writes v as the API writes it, or what --jq makes of it.
+func (p *Printer) JSONOut(v any) error {
+	if p.JQ == "" {
+		enc := json.NewEncoder(p.IO.Out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	}
-	return runJQ(f.IO.Out, f.JQ, v)
+	return runJQ(p.IO.Out, p.JQ, v)
 }
 
-// machine reports whether the output is JSON (--json or --jq).
-func (f *Factory) machine() bool { return f.JSON || f.JQ != "" }
+// Machine reports whether the output is JSON (--json or --jq).
+func (p *Printer) Machine() bool { return p.JSON || p.JQ != "" }
 
 // runJQ filters v with a jq expression; strings print raw, as 'jq -r' (and gh) do.
 func runJQ(w io.Writer, expr string, v any) error {
@@ -112,27 +120,27 @@ func oneLine(s string) string {
 	}, s)
 }
 
-// fields writes "name value" pairs: aligned on a terminal, tab-separated when piped.
-func (f *Factory) fields(pairs ...[2]string) error {
-	t := &table{io: f.IO}
+// Fields writes "name value" pairs: aligned on a terminal, tab-separated when piped.
+func (p *Printer) Fields(pairs ...[2]string) error {
+	t := &table{io: p.IO}
 	for _, p := range pairs {
 		t.add(p[0], p[1])
 	}
-	if !f.IO.OutTTY {
+	if !p.IO.OutTTY {
 		return t.print()
 	}
-	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(p.IO.Out, 0, 4, 2, ' ', 0)
 	for _, r := range t.rows {
 		label := r[0] + ":"
-		if f.IO.Color() {
-			label = f.IO.bold(label)
+		if p.IO.Color() {
+			label = p.IO.bold(label)
 		}
 		fmt.Fprintf(tw, "%s\t%s\n", label, r[1])
 	}
 	return tw.Flush()
 }
 
-// status writes a message for people to stderr (never parsed, never data).
-func (f *Factory) status(format string, args ...any) {
-	fmt.Fprintf(f.IO.Err, format+"\n", args...)
+// Status writes a message for people to stderr (never parsed, never data).
+func (p *Printer) Status(format string, args ...any) {
+	fmt.Fprintf(p.IO.Err, format+"\n", args...)
 }

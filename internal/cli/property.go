@@ -58,8 +58,8 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 			if err != nil {
 				return err
 			}
-			if f.machine() {
-				return f.printJSON(page)
+			if f.Print.Machine() {
+				return f.Print.JSONOut(page)
 			}
 			t := newTable(f.IO, "ID", "NAME", "TYPE", "CITY", "ROOMS", "AREA", "OWNER")
 			for _, p := range page.Items {
@@ -70,10 +70,10 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 				return err
 			}
 			if len(page.Items) == 0 && f.IO.OutTTY {
-				f.status("No properties match.")
+				f.Print.Status("No properties match.")
 			}
 			if page.NextCursor != "" {
-				f.status("More: add --cursor %s (or --all)", page.NextCursor)
+				f.Print.Status("More: add --cursor %s (or --all)", page.NextCursor)
 			}
 			return nil
 		},
@@ -135,14 +135,14 @@ func parsePropertyTypeFlag(s, flag string) (realty.PropertyType, error) {
 
 // printProperty shows one property with its rooms.
 func printProperty(f *Factory, p realty.Property) error {
-	if f.machine() {
-		return f.printJSON(p)
+	if f.Print.Machine() {
+		return f.Print.JSONOut(p)
 	}
 	desc := p.Description
 	if desc == "" {
 		desc = "-"
 	}
-	if err := f.fields([2]string{"ID", itoa(p.ID)}, [2]string{"Name", p.Name}, [2]string{"Type", string(p.Type)},
+	if err := f.Print.Fields([2]string{"ID", itoa(p.ID)}, [2]string{"Name", p.Name}, [2]string{"Type", string(p.Type)},
 		[2]string{"City", p.City}, [2]string{"Owner", fmt.Sprintf("%s %s (user %d)", p.Owner.FirstName, p.Owner.LastName, p.Owner.ID)},
 		[2]string{"Description", desc}, [2]string{"Rooms", fmt.Sprintf("%d, %s in all", p.RoomCount, realty.AreaText(&p.TotalArea))},
 		[2]string{"Version", itoa(p.Version)}, [2]string{"Updated", p.UpdatedAt.Format(time.RFC3339)}); err != nil {
@@ -232,8 +232,8 @@ Room types: ` + strings.Join(roomTypeNames(), ", "),
 			if err != nil {
 				return err
 			}
-			if !f.machine() {
-				f.status("Created property %d.", p.ID)
+			if !f.Print.Machine() {
+				f.Print.Status("Created property %d.", p.ID)
 			}
 			return printProperty(f, p)
 		},
@@ -343,8 +343,8 @@ since you read that version: nobody's edit is silently overwritten.`,
 			if err != nil {
 				return err
 			}
-			if !f.machine() {
-				f.status("Updated property %d (now version %d).", out.ID, out.Version)
+			if !f.Print.Machine() {
+				f.Print.Status("Updated property %d (now version %d).", out.ID, out.Version)
 			}
 			return printProperty(f, out)
 		},
@@ -387,7 +387,7 @@ func newPropertyDeleteCmd(f *Factory) *cobra.Command {
 				ok, err := f.IO.Confirm(fmt.Sprintf("Delete property %d %q and its %d rooms?", p.ID, p.Name, p.RoomCount))
 				if err != nil || !ok {
 					if err == nil {
-						f.status("Nothing deleted.")
+						f.Print.Status("Nothing deleted.")
 					}
 					return err
 				}
@@ -395,7 +395,7 @@ func newPropertyDeleteCmd(f *Factory) *cobra.Command {
 			if err := svc.DeleteProperty(cmd.Context(), id, ifVersion); err != nil {
 				return err
 			}
-			f.status("Deleted property %d.", id)
+			f.Print.Status("Deleted property %d.", id)
 			return nil
 		},
 	}

@@ -72,10 +72,10 @@ func parseLevel(s string) (*int, error) {
 }
 
 func printRoom(f *Factory, propertyID int64, r realty.Room) error {
-	if f.machine() {
-		return f.printJSON(r)
+	if f.Print.Machine() {
+		return f.Print.JSONOut(r)
 	}
-	return f.fields([2]string{"Room", itoa(r.ID)}, [2]string{"Property", itoa(propertyID)}, [2]string{"Type", string(r.Type)},
+	return f.Print.Fields([2]string{"Room", itoa(r.ID)}, [2]string{"Property", itoa(propertyID)}, [2]string{"Type", string(r.Type)},
 		[2]string{"Name", r.Name}, [2]string{"Area", realty.AreaText(r.Area)}, [2]string{"Level", realty.LevelText(r.Level)},
 		[2]string{"Description", r.Description}, [2]string{"Features", strings.Join(r.Features, ", ")})
 }
@@ -115,8 +115,8 @@ func newRoomAddCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !f.machine() {
-				f.status("Added room %d to property %d.", r.ID, id)
+			if !f.Print.Machine() {
+				f.Print.Status("Added room %d to property %d.", r.ID, id)
 			}
 			return printRoom(f, id, r)
 		},
@@ -161,8 +161,8 @@ func newRoomUpdateCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !f.machine() {
-				f.status("Updated room %d of property %d.", r.ID, id)
+			if !f.Print.Machine() {
+				f.Print.Status("Updated room %d of property %d.", r.ID, id)
 			}
 			return printRoom(f, id, r)
 		},
@@ -242,7 +242,7 @@ func newRoomRemoveCmd(f *Factory) *cobra.Command {
 				ok, err := f.IO.Confirm(fmt.Sprintf("Remove room %d of property %d?", roomID, id))
 				if err != nil || !ok {
 					if err == nil {
-						f.status("Nothing removed.")
+						f.Print.Status("Nothing removed.")
 					}
 					return err
 				}
@@ -251,7 +251,7 @@ func newRoomRemoveCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f.status("Removed room %d of property %d, now version %d.", roomID, id, version)
+			f.Print.Status("Removed room %d of property %d, now version %d.", roomID, id, version)
 			return nil
 		},
 	}

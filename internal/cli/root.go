@@ -24,7 +24,7 @@ func Main() int {
 
 // Run runs realty with args on the given streams and returns the exit code.
 func Run(ctx context.Context, args []string, s *IO) int {
-	f := &Factory{IO: s}
+	f := NewFactory(s)
 	defer f.Close()
 	root := NewRootCmd(f)
 	root.SetArgs(args)
@@ -54,6 +54,9 @@ func commandPath(root *cobra.Command, args []string) string {
 
 // NewRootCmd builds the whole command tree around a Factory.
 func NewRootCmd(f *Factory) *cobra.Command {
+	if f.Print == nil || f.Creds == nil { // a Factory literal, as tests build
+		*f = *NewFactory(f.IO)
+	}
 	root := &cobra.Command{
 		Use:   "realty",
 		Short: "Manage real-estate properties, their rooms and their owners",
@@ -84,8 +87,8 @@ commands behave the same in every mode.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.DBURL, "db", "", "database URL: sqlite:PATH or mysql://user:pass@host:3306/name (env REALTY_DB)")
 	pf.StringVar(&f.Server, "server", "", "work through the realty server at this URL instead of a database (env REALTY_SERVER)")
-	pf.BoolVar(&f.JSON, "json", false, "print JSON, in the same shape as the REST API")
-	pf.StringVar(&f.JQ, "jq", "", "filter the JSON output with a jq expression (implies --json)")
+	pf.BoolVar(&f.Print.JSON, "json", false, "print JSON, in the same shape as the REST API")
+	pf.StringVar(&f.Print.JQ, "jq", "", "filter the JSON output with a jq expression (implies --json)")
 
 	root.AddGroup(&cobra.Group{ID: "data", Title: "Properties and people:"},
 		&cobra.Group{ID: "admin", Title: "Setup and tools:"})

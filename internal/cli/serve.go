@@ -81,7 +81,7 @@ standard error, without tokens, passwords or bodies.`,
 			}
 			srv := server.New(core, cfg)
 			log.Info("listening", "url", "http://"+displayAddr(ln.Addr()), "database", st.String(), "version", version())
-			f.status("realty serve: listening on http://%s, database %s (stop with Ctrl-C)", displayAddr(ln.Addr()), st)
+			f.Print.Status("realty serve: listening on http://%s, database %s (stop with Ctrl-C)", displayAddr(ln.Addr()), st)
 			if err := srv.Serve(ctx, ln, drain); err != nil {
 				return err
 			}

@@ -27,7 +27,7 @@ deletes the property, L logs in, r reloads, ? shows every key, esc/q goes back.`
 			if !f.IO.InTTY || !f.IO.OutTTY {
 				return usageErrorf("realty tui needs a terminal; for scripts, use the other commands")
 			}
-			b, err := f.tuiBackend(cmd.Context())
+			b, err := tuiConfig(cmd.Context(), f)
 			if err != nil {
 				return err
 			}
@@ -38,7 +38,7 @@ deletes the property, L logs in, r reloads, ? shows every key, esc/q goes back.`
 
 // tuiBackend gives the TUI the current backend and a log-in that stores the
 // token exactly as 'realty auth login' does.
-func (f *Factory) tuiBackend(ctx context.Context) (tui.Config, error) {
+func tuiConfig(ctx context.Context, f *Factory) (tui.Config, error) {
 	svc, err := f.Service(ctx)
 	if err != nil {
 		return tui.Config{}, err
@@ -47,13 +47,16 @@ func (f *Factory) tuiBackend(ctx context.Context) (tui.Config, error) {
 	if err != nil {
 		return tui.Config{}, err
 	}
-	return tui.Config{Service: svc, Where: where, Login: f.login}, nil
+	login := func(ctx context.Context, email, password string) (realty.Service, error) {
+		return tuiLogin(ctx, f, email, password)
+	}
+	return tui.Config{Service: svc, Where: where, Login: login}, nil
 }
 
-// login checks credentials, stores the token for this backend and returns a
-// Service acting for it.
-func (f *Factory) login(ctx context.Context, email, password string) (realty.Service, error) {
-	s, err := f.loginAndStore(ctx, email, password)
+// tuiLogin checks credentials, stores the token for this backend and
+// returns a Service acting for it.
+func tuiLogin(ctx context.Context, f *Factory, email, password string) (realty.Service, error) {
+	s, err := loginAndStore(ctx, f, email, password)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func TestTUILoginStoresTheTokenLikeAuthLogin(t *testing.T) {
 		return ""
 	}
 	newFactory := func() *Factory {
-		return &Factory{IO: &IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Env: env}}
+		return NewFactory(&IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Env: env})
 	}
 	ctx := context.Background()
 	f := newFactory()
@@ -34,7 +34,7 @@ func TestTUILoginStoresTheTokenLikeAuthLogin(t *testing.T) {
 	if _, err := anon.Register(ctx, realty.NewUser{Email: "alice@example.com", Password: "password-1", FirstName: "Alice", LastName: "Martin"}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := f.tuiBackend(ctx)
+	b, err := tuiConfig(ctx, f)
 	if err != nil {
 		t.Fatal(err)
 	}

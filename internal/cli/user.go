@@ -56,10 +56,10 @@ terminal; scripts pass them as flags and the password with --password-stdin.`,
 			if err != nil {
 				return err
 			}
-			if f.machine() {
-				return f.printJSON(u)
+			if f.Print.Machine() {
+				return f.Print.JSONOut(u)
 			}
-			f.status("Registered %s (user %d). Log in with: realty auth login --email %s", u.Email, u.ID, u.Email)
+			f.Print.Status("Registered %s (user %d). Log in with: realty auth login --email %s", u.Email, u.ID, u.Email)
 			return nil
 		},
 	}
@@ -85,14 +85,14 @@ func parseBirthDate(s string) (*realty.Date, error) {
 }
 
 func printUser(f *Factory, u realty.User) error {
-	if f.machine() {
-		return f.printJSON(u)
+	if f.Print.Machine() {
+		return f.Print.JSONOut(u)
 	}
 	birth := "-"
 	if u.BirthDate != nil {
 		birth = u.BirthDate.String()
 	}
-	return f.fields([2]string{"ID", itoa(u.ID)}, [2]string{"Email", u.Email}, [2]string{"First name", u.FirstName},
+	return f.Print.Fields([2]string{"ID", itoa(u.ID)}, [2]string{"Email", u.Email}, [2]string{"First name", u.FirstName},
 		[2]string{"Last name", u.LastName}, [2]string{"Birth date", birth},
 		[2]string{"Registered", u.CreatedAt.Format(time.RFC3339)}, [2]string{"Updated", u.UpdatedAt.Format(time.RFC3339)})
 }
@@ -138,10 +138,10 @@ func newUserShowCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if f.machine() {
-				return f.printJSON(u)
+			if f.Print.Machine() {
+				return f.Print.JSONOut(u)
 			}
-			return f.fields([2]string{"ID", itoa(u.ID)}, [2]string{"First name", u.FirstName}, [2]string{"Last name", u.LastName})
+			return f.Print.Fields([2]string{"ID", itoa(u.ID)}, [2]string{"First name", u.FirstName}, [2]string{"Last name", u.LastName})
 		},
 	}
 }
@@ -238,7 +238,7 @@ password and the second the new one.`,
 			if err := svc.ChangePassword(cmd.Context(), realty.PasswordChange{Current: current, New: next}); err != nil {
 				return err
 			}
-			f.status("Password changed; your other sessions are logged out.")
+			f.Print.Status("Password changed; your other sessions are logged out.")
 			return nil
 		},
 	}
