@@ -44,7 +44,7 @@ file (mode 0600); the password is never stored. Without --email and
 					return err
 				}
 			}
-			password, err := readPassword(f, passwordStdin, "Password")
+			password, err := readPassword(f.IO, passwordStdin, "Password")
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -15,13 +16,23 @@ func newCityCmd(f *Factory) *cobra.Command {
 		Short:   "See the cities that have properties",
 		Args:    noArgs,
 	}
-	cmd.AddCommand(newCityListCmd(f))
+	cmd.AddCommand(NewCmdCityList(f, nil))
 	return cmd
 }
 
-func newCityListCmd(f *Factory) *cobra.Command {
-	var filter realty.CityFilter
-	var all bool
+// CityListOptions is what 'realty city list' works with.
+type CityListOptions struct {
+	Service  func(context.Context) (realty.Service, error)
+	Print    *Printer
+	Filter   realty.CityFilter
+	LimitSet bool // --limit was given (then it must be at least 1)
+	All      bool
+}
+
+// NewCmdCityList builds 'realty city list'; runF, when not nil, replaces
+// cityListRun.
+func NewCmdCityList(f *Factory, runF func(context.Context, *CityListOptions) error) *cobra.Command {
+	opts := &CityListOptions{Service: f.Service, Print: f.Print}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the cities that have properties, with their counts",
@@ -34,41 +45,49 @@ with it. Follow the printed --cursor for the next page, or pass --all.`,
   realty city list --all --jq '.items[] | select(.count > 10) | .city'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
+			opts.LimitSet = cmd.Flags().Changed("limit")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if cmd.Flags().Changed("limit") && filter.Limit < 1 {
-				return realty.Invalid("limit", "must be at least 1")
-			}
-			page, err := pages(filter.Cursor, all, func(cursor string) (realty.Page[realty.CityCount], error) {
-				filter.Cursor = cursor
-				return svc.Cities(ctx, filter)
-			})
-			if err != nil {
-				return err
-			}
-			if f.Print.Machine() {
-				return f.Print.JSONOut(page)
-			}
-			t := newTable(f.IO, "CITY", "PROPERTIES")
-			for _, c := range page.Items {
-				t.add(c.City, fmt.Sprint(c.Count))
-			}
-			if err := t.print(); err != nil {
-				return err
-			}
-			if page.NextCursor != "" {
-				f.Print.Status("More: add --cursor %s (or --all)", page.NextCursor)
-			}
-			return nil
+			return cityListRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&filter.Prefix, "prefix", "", "only cities whose name starts with this (case and accents ignored)")
-	fl.IntVar(&filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
-	fl.StringVar(&filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
-	fl.BoolVar(&all, "all", false, "list every page")
+	fl.StringVar(&opts.Filter.Prefix, "prefix", "", "only cities whose name starts with this (case and accents ignored)")
+	fl.IntVar(&opts.Filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
+	fl.StringVar(&opts.Filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
+	fl.BoolVar(&opts.All, "all", false, "list every page")
 	return cmd
+}
+
+func cityListRun(ctx context.Context, opts *CityListOptions) error {
+	svc, err := opts.Service(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.LimitSet && opts.Filter.Limit < 1 {
+		return realty.Invalid("limit", "must be at least 1")
+	}
+	filter := opts.Filter
+	page, err := pages(filter.Cursor, opts.All, func(cursor string) (realty.Page[realty.CityCount], error) {
+		filter.Cursor = cursor
+		return svc.Cities(ctx, filter)
+	})
+	if err != nil {
+		return err
+	}
+	if opts.Print.Machine() {
+		return opts.Print.JSONOut(page)
+	}
+	t := newTable(opts.Print.IO, "CITY", "PROPERTIES")
+	for _, c := range page.Items {
+		t.add(c.City, fmt.Sprint(c.Count))
+	}
+	if err := t.print(); err != nil {
+		return err
+	}
+	if page.NextCursor != "" {
+		opts.Print.Status("More: add --cursor %s (or --all)", page.NextCursor)
+	}
+	return nil
 }

@@ -61,8 +61,15 @@ var demoProperties = []demoProperty{
 	{3, "Maison Île de Nantes", "house", "Nantes", "Contemporary house with a garden.", []string{"living_room,area=36,level=0", "kitchen,area=14,level=0", "bedroom,area=13,level=1", "bedroom,area=11,level=1", "bathroom,area=7,level=1", "laundry,area=4,level=0"}},
 }
 
-func newDemoCmd(f *Factory) *cobra.Command {
-	var synthetic int
+// DemoOptions is what 'realty demo' works with.
+type DemoOptions struct {
+	Factory    *Factory // services for the demo users, who log in
+	Properties int      // --properties: synthetic properties to add
+}
+
+// NewCmdDemo builds 'realty demo'; runF, when not nil, replaces demoRun.
+func NewCmdDemo(f *Factory, runF func(context.Context, *DemoOptions) error) *cobra.Command {
+	opts := &DemoOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Load demo users and properties",
@@ -79,46 +86,53 @@ large data; again, only those missing are added.`,
   realty demo --server http://localhost:8080`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if synthetic < 0 {
-				return realty.Invalid("properties", "must be 0 or more")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			ctx := cmd.Context()
-			anon, err := f.ServiceFor(ctx, "")
-			if err != nil {
-				return err
-			}
-			created := 0
-			for i, u := range demoUsers {
-				svc, err := demoLogin(ctx, f, anon, u)
-				if err != nil {
-					return err
-				}
-				n, err := loadDemoProperties(ctx, svc, i)
-				if err != nil {
-					return err
-				}
-				created += n
-			}
-			if synthetic > 0 {
-				svc, err := demoLogin(ctx, f, anon, syntheticUser)
-				if err != nil {
-					return err
-				}
-				if err := loadSynthetic(ctx, f, svc, synthetic); err != nil {
-					return err
-				}
-			}
-			f.Print.Status("Added %d demo properties (the others were there already).", created)
-			t := newTable(f.IO, "EMAIL", "PASSWORD", "NAME")
-			for _, u := range demoUsers {
-				t.add(u.email, u.password, u.first+" "+u.last)
-			}
-			f.Print.Status("Demo users (log in with 'realty auth login --email EMAIL'):")
-			return t.print()
+			return demoRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().IntVar(&synthetic, "properties", 0, "also make this many synthetic properties")
+	cmd.Flags().IntVar(&opts.Properties, "properties", 0, "also make this many synthetic properties")
 	return cmd
+}
+
+func demoRun(ctx context.Context, opts *DemoOptions) error {
+	f := opts.Factory
+	if opts.Properties < 0 {
+		return realty.Invalid("properties", "must be 0 or more")
+	}
+	anon, err := f.ServiceFor(ctx, "")
+	if err != nil {
+		return err
+	}
+	created := 0
+	for i, u := range demoUsers {
+		svc, err := demoLogin(ctx, f, anon, u)
+		if err != nil {
+			return err
+		}
+		n, err := loadDemoProperties(ctx, svc, i)
+		if err != nil {
+			return err
+		}
+		created += n
+	}
+	if opts.Properties > 0 {
+		svc, err := demoLogin(ctx, f, anon, syntheticUser)
+		if err != nil {
+			return err
+		}
+		if err := loadSynthetic(ctx, f, svc, opts.Properties); err != nil {
+			return err
+		}
+	}
+	f.Print.Status("Added %d demo properties (the others were there already).", created)
+	t := newTable(f.IO, "EMAIL", "PASSWORD", "NAME")
+	for _, u := range demoUsers {
+		t.add(u.email, u.password, u.first+" "+u.last)
+	}
+	f.Print.Status("Demo users (log in with 'realty auth login --email EMAIL'):")
+	return t.print()
 }
 
 // demoLogin registers the demo user if needed and returns a Service acting for it.

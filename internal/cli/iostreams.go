@@ -10,7 +10,6 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
-	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
@@ -111,12 +110,12 @@ type prompted struct {
 }
 
 // promptMissing asks, on a terminal, for each required flag not given.
-func promptMissing(f *Factory, cmd interface{ Flags() *pflag.FlagSet }, flags []prompted) error {
+func promptMissing(io *IO, changed func(flag string) bool, flags []prompted) error {
 	for _, p := range flags {
-		if cmd.Flags().Changed(p.flag) {
+		if changed(p.flag) {
 			continue
 		}
-		v, err := f.IO.Prompt(p.label, "--"+p.flag)
+		v, err := io.Prompt(p.label, "--"+p.flag)
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,12 @@ migrate the local database on first use by themselves; this is for MySQL
 databases shared by several servers, and for checking.`,
 		Args: noArgs,
 	}
-	cmd.AddCommand(&cobra.Command{
+	cmd.AddCommand(newMigrateUpCmd(f), newMigrateStatusCmd(f))
+	return cmd
+}
+
+func newMigrateUpCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
 		Use:     "up",
 		Short:   "Apply every pending migration",
 		Long:    "Apply every pending migration, holding a lock so that two processes never migrate at once.",
@@ -38,7 +43,11 @@ databases shared by several servers, and for checking.`,
 			}
 			return nil
 		},
-	}, &cobra.Command{
+	}
+}
+
+func newMigrateStatusCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
 		Use:     "status",
 		Short:   "List migrations and whether they are applied",
 		Example: "  realty migrate status",
@@ -73,6 +82,5 @@ databases shared by several servers, and for checking.`,
 			}
 			return t.print()
 		},
-	})
-	return cmd
+	}
 }

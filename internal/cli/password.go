@@ -5,20 +5,20 @@ package cli
 // show in the shell's history and in ps.
 
 // readPassword reads a password from stdin (--password-stdin) or a prompt.
-func readPassword(f *Factory, fromStdin bool, label string) (string, error) {
+func readPassword(io *IO, fromStdin bool, label string) (string, error) {
 	if fromStdin {
-		return f.IO.ReadLine()
+		return io.ReadLine()
 	}
-	return f.IO.PromptSecret(label, "pass --password-stdin and write it to standard input")
+	return io.PromptSecret(label, "pass --password-stdin and write it to standard input")
 }
 
 // newPassword reads a new password: from stdin, or typed twice on a terminal.
-func newPassword(f *Factory, fromStdin bool) (string, error) {
-	p, err := readPassword(f, fromStdin, "Password")
+func newPassword(io *IO, fromStdin bool) (string, error) {
+	p, err := readPassword(io, fromStdin, "Password")
 	if err != nil || fromStdin {
 		return p, err
 	}
-	again, err := f.IO.PromptSecret("Password again", "")
+	again, err := io.PromptSecret("Password again", "")
 	if err != nil {
 		return "", err
 	}

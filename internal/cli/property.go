@@ -20,15 +20,26 @@ func newPropertyCmd(f *Factory) *cobra.Command {
 		Long:    "Register properties with their rooms, browse and filter them (anybody can), and edit or delete your own.",
 		Args:    noArgs,
 	}
-	cmd.AddCommand(newPropertyListCmd(f), newPropertyShowCmd(f), newPropertyCreateCmd(f),
-		newPropertyUpdateCmd(f), newPropertyDeleteCmd(f))
+	cmd.AddCommand(NewCmdPropertyList(f, nil), newPropertyShowCmd(f), NewCmdPropertyCreate(f, nil),
+		NewCmdPropertyUpdate(f, nil), newPropertyDeleteCmd(f))
 	return cmd
 }
 
-func newPropertyListCmd(f *Factory) *cobra.Command {
-	var filter realty.PropertyFilter
-	var typ, owner string
-	var all bool
+// PropertyListOptions is what 'realty property list' works with.
+type PropertyListOptions struct {
+	Service  func(context.Context) (realty.Service, error)
+	Print    *Printer
+	Filter   realty.PropertyFilter
+	Type     string // --type, any spelling of a type
+	Owner    string // --owner: a user id or "me"
+	LimitSet bool   // --limit was given (then it must be at least 1)
+	All      bool
+}
+
+// NewCmdPropertyList builds 'realty property list'; runF, when not nil,
+// replaces propertyListRun (tests check the options it is given).
+func NewCmdPropertyList(f *Factory, runF func(context.Context, *PropertyListOptions) error) *cobra.Command {
+	opts := &PropertyListOptions{Service: f.Service, Print: f.Print}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List properties, optionally of one city, type or owner",
@@ -40,54 +51,62 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
   realty property list --all --json --jq '.items[].name'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
+			opts.LimitSet = cmd.Flags().Changed("limit")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if filter.Type, err = parsePropertyTypeFlag(typ, "--type"); err != nil {
-				return err
-			}
-			if filter.OwnerID, err = resolveOwner(ctx, svc, owner); err != nil {
-				return err
-			}
-			if cmd.Flags().Changed("limit") && filter.Limit < 1 {
-				return realty.Invalid("limit", "must be at least 1")
-			}
-			page, err := listPages(ctx, svc, filter, all)
-			if err != nil {
-				return err
-			}
-			if f.Print.Machine() {
-				return f.Print.JSONOut(page)
-			}
-			t := newTable(f.IO, "ID", "NAME", "TYPE", "CITY", "ROOMS", "AREA", "OWNER")
-			for _, p := range page.Items {
-				t.add(itoa(p.ID), p.Name, string(p.Type), p.City, fmt.Sprint(p.RoomCount), realty.AreaText(&p.TotalArea),
-					p.Owner.FirstName+" "+p.Owner.LastName)
-			}
-			if err := t.print(); err != nil {
-				return err
-			}
-			if len(page.Items) == 0 && f.IO.OutTTY {
-				f.Print.Status("No properties match.")
-			}
-			if page.NextCursor != "" {
-				f.Print.Status("More: add --cursor %s (or --all)", page.NextCursor)
-			}
-			return nil
+			return propertyListRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&filter.City, "city", "", "only properties in this city (case and accents ignored)")
-	fl.StringVar(&typ, "type", "", "only properties of this type")
-	fl.StringVar(&owner, "owner", "", `only properties of this owner: a user id, or "me"`)
-	fl.IntVar(&filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
-	fl.StringVar(&filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
-	fl.BoolVar(&all, "all", false, "list every page")
+	fl.StringVar(&opts.Filter.City, "city", "", "only properties in this city (case and accents ignored)")
+	fl.StringVar(&opts.Type, "type", "", "only properties of this type")
+	fl.StringVar(&opts.Owner, "owner", "", `only properties of this owner: a user id, or "me"`)
+	fl.IntVar(&opts.Filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
+	fl.StringVar(&opts.Filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
+	fl.BoolVar(&opts.All, "all", false, "list every page")
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
 	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(propertyTypeNames()))
 	return cmd
+}
+
+func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
+	svc, err := opts.Service(ctx)
+	if err != nil {
+		return err
+	}
+	filter := opts.Filter
+	if filter.Type, err = parsePropertyTypeFlag(opts.Type, "--type"); err != nil {
+		return err
+	}
+	if filter.OwnerID, err = resolveOwner(ctx, svc, opts.Owner); err != nil {
+		return err
+	}
+	if opts.LimitSet && filter.Limit < 1 {
+		return realty.Invalid("limit", "must be at least 1")
+	}
+	page, err := listPages(ctx, svc, filter, opts.All)
+	if err != nil {
+		return err
+	}
+	if opts.Print.Machine() {
+		return opts.Print.JSONOut(page)
+	}
+	t := newTable(opts.Print.IO, "ID", "NAME", "TYPE", "CITY", "ROOMS", "AREA", "OWNER")
+	for _, p := range page.Items {
+		t.add(itoa(p.ID), p.Name, string(p.Type), p.City, fmt.Sprint(p.RoomCount), realty.AreaText(&p.TotalArea),
+			p.Owner.FirstName+" "+p.Owner.LastName)
+	}
+	if err := t.print(); err != nil {
+		return err
+	}
+	if len(page.Items) == 0 && opts.Print.IO.OutTTY {
+		opts.Print.Status("No properties match.")
+	}
+	if page.NextCursor != "" {
+		opts.Print.Status("More: add --cursor %s (or --all)", page.NextCursor)
+	}
+	return nil
 }
 
 // listPages returns one page, or with all every page joined.
@@ -134,15 +153,15 @@ func parsePropertyTypeFlag(s, flag string) (realty.PropertyType, error) {
 }
 
 // printProperty shows one property with its rooms.
-func printProperty(f *Factory, p realty.Property) error {
-	if f.Print.Machine() {
-		return f.Print.JSONOut(p)
+func printProperty(pr *Printer, p realty.Property) error {
+	if pr.Machine() {
+		return pr.JSONOut(p)
 	}
 	desc := p.Description
 	if desc == "" {
 		desc = "-"
 	}
-	if err := f.Print.Fields([2]string{"ID", itoa(p.ID)}, [2]string{"Name", p.Name}, [2]string{"Type", string(p.Type)},
+	if err := pr.Fields([2]string{"ID", itoa(p.ID)}, [2]string{"Name", p.Name}, [2]string{"Type", string(p.Type)},
 		[2]string{"City", p.City}, [2]string{"Owner", fmt.Sprintf("%s %s (user %d)", p.Owner.FirstName, p.Owner.LastName, p.Owner.ID)},
 		[2]string{"Description", desc}, [2]string{"Rooms", fmt.Sprintf("%d, %s in all", p.RoomCount, realty.AreaText(&p.TotalArea))},
 		[2]string{"Version", itoa(p.Version)}, [2]string{"Updated", p.UpdatedAt.Format(time.RFC3339)}); err != nil {
@@ -151,16 +170,16 @@ func printProperty(f *Factory, p realty.Property) error {
 	if len(p.Rooms) == 0 {
 		return nil
 	}
-	if f.IO.OutTTY {
-		fmt.Fprintln(f.IO.Out)
+	if pr.IO.OutTTY {
+		fmt.Fprintln(pr.IO.Out)
 	}
-	t := newTable(f.IO, "ROOM", "TYPE", "NAME", "AREA", "LEVEL", "FEATURES")
-	if !f.IO.OutTTY {
-		t = newTable(f.IO) // piped: rows start with "room" so that they stand apart from the fields
+	t := newTable(pr.IO, "ROOM", "TYPE", "NAME", "AREA", "LEVEL", "FEATURES")
+	if !pr.IO.OutTTY {
+		t = newTable(pr.IO) // piped: rows start with "room" so that they stand apart from the fields
 	}
 	for _, r := range p.Rooms {
 		cells := []string{itoa(r.ID), string(r.Type), r.Name, realty.AreaText(r.Area), realty.LevelText(r.Level), strings.Join(r.Features, ", ")}
-		if !f.IO.OutTTY {
+		if !pr.IO.OutTTY {
 			cells = append([]string{"room"}, cells...)
 		}
 		t.add(cells...)
@@ -189,15 +208,26 @@ func newPropertyShowCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printProperty(f, p)
+			return printProperty(f.Print, p)
 		},
 	}
 }
 
-func newPropertyCreateCmd(f *Factory) *cobra.Command {
-	var in realty.NewProperty
-	var typ, file string
-	var rooms []string
+// PropertyCreateOptions is what 'realty property create' works with.
+type PropertyCreateOptions struct {
+	Service func(context.Context) (realty.Service, error)
+	Print   *Printer
+	In      realty.NewProperty // --name, --city, --description
+	Type    string             // --type, any spelling of a type
+	Rooms   []string           // --room specs
+	File    string             // --file, - for standard input
+	Changed func(flag string) bool
+}
+
+// NewCmdPropertyCreate builds 'realty property create'; runF, when not nil,
+// replaces propertyCreateRun.
+func NewCmdPropertyCreate(f *Factory, runF func(context.Context, *PropertyCreateOptions) error) *cobra.Command {
+	opts := &PropertyCreateOptions{Service: f.Service, Print: f.Print}
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Register a property, with its rooms",
@@ -216,49 +246,59 @@ Room types: ` + strings.Join(roomTypeNames(), ", "),
   cat loft.json | realty property create --file -`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var err error
-			if file != "" {
-				if in, err = readPropertyFile(f, cmd, file); err != nil {
-					return err
-				}
-			} else if in, err = propertyFromFlags(f, cmd, in, typ, rooms); err != nil {
-				return err
+			opts.Changed = cmd.Flags().Changed
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			svc, err := f.Service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := svc.CreateProperty(cmd.Context(), in)
-			if err != nil {
-				return err
-			}
-			if !f.Print.Machine() {
-				f.Print.Status("Created property %d.", p.ID)
-			}
-			return printProperty(f, p)
+			return propertyCreateRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&in.Name, "name", "", "name, 1 to 120 characters")
-	fl.StringVar(&typ, "type", "", "property type")
-	fl.StringVar(&in.City, "city", "", "city")
-	fl.StringVar(&in.Description, "description", "", "description, up to 4000 characters")
-	fl.StringArrayVar(&rooms, "room", nil, `a room: TYPE,name=N,area=M2,level=L,feature=F,... (repeatable; quote a value with a comma: name="Big, bright")`)
-	fl.StringVarP(&file, "file", "f", "", "read the whole property as JSON from FILE (- for standard input)")
+	fl.StringVar(&opts.In.Name, "name", "", "name, 1 to 120 characters")
+	fl.StringVar(&opts.Type, "type", "", "property type")
+	fl.StringVar(&opts.In.City, "city", "", "city")
+	fl.StringVar(&opts.In.Description, "description", "", "description, up to 4000 characters")
+	fl.StringArrayVar(&opts.Rooms, "room", nil, `a room: TYPE,name=N,area=M2,level=L,feature=F,... (repeatable; quote a value with a comma: name="Big, bright")`)
+	fl.StringVarP(&opts.File, "file", "f", "", "read the whole property as JSON from FILE (- for standard input)")
 	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(propertyTypeNames()))
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
 	_ = cmd.RegisterFlagCompletionFunc("room", completeValues(roomTypeNames()))
 	return cmd
 }
 
-func readPropertyFile(f *Factory, cmd *cobra.Command, file string) (realty.NewProperty, error) {
+func propertyCreateRun(ctx context.Context, opts *PropertyCreateOptions) error {
+	var in realty.NewProperty
+	var err error
+	if opts.File != "" {
+		in, err = readPropertyFile(opts.Print.IO, opts.Changed, opts.File)
+	} else {
+		in, err = propertyFromFlags(opts.Print.IO, opts.Changed, opts.In, opts.Type, opts.Rooms)
+	}
+	if err != nil {
+		return err
+	}
+	svc, err := opts.Service(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := svc.CreateProperty(ctx, in)
+	if err != nil {
+		return err
+	}
+	if !opts.Print.Machine() {
+		opts.Print.Status("Created property %d.", p.ID)
+	}
+	return printProperty(opts.Print, p)
+}
+
+func readPropertyFile(io *IO, changed func(string) bool, file string) (realty.NewProperty, error) {
 	for _, name := range []string{"name", "type", "city", "description", "room"} {
-		if cmd.Flags().Changed(name) {
+		if changed(name) {
 			return realty.NewProperty{}, usageErrorf("--file gives the whole property: --%s cannot go with it", name)
 		}
 	}
 	if file == "-" {
-		return DecodeProperty(f.IO.In)
+		return DecodeProperty(io.In)
 	}
 	fh, err := os.Open(file)
 	if err != nil {
@@ -271,8 +311,8 @@ func readPropertyFile(f *Factory, cmd *cobra.Command, file string) (realty.NewPr
 // propertyFromFlags builds the property from flags, prompting on a terminal
 // for required flags that were not given (a flag given empty is sent as is,
 // for validation to report).
-func propertyFromFlags(f *Factory, cmd *cobra.Command, in realty.NewProperty, typ string, rooms []string) (realty.NewProperty, error) {
-	err := promptMissing(f, cmd, []prompted{{&in.Name, "name", "Name"},
+func propertyFromFlags(io *IO, changed func(string) bool, in realty.NewProperty, typ string, rooms []string) (realty.NewProperty, error) {
+	err := promptMissing(io, changed, []prompted{{&in.Name, "name", "Name"},
 		{&typ, "type", "Type (" + strings.Join(propertyTypeNames(), ", ") + ")"}, {&in.City, "city", "City"}})
 	if err != nil {
 		return in, err
@@ -299,9 +339,20 @@ func propertyFromFlags(f *Factory, cmd *cobra.Command, in realty.NewProperty, ty
 	return in, bad.Err()
 }
 
-func newPropertyUpdateCmd(f *Factory) *cobra.Command {
+// PropertyUpdateOptions is what 'realty property update' works with.
+type PropertyUpdateOptions struct {
+	Service   func(context.Context) (realty.Service, error)
+	Print     *Printer
+	ID        int64
+	Patch     realty.PropertyPatch // the members whose flags were given
+	IfVersion int64
+}
+
+// NewCmdPropertyUpdate builds 'realty property update'; runF, when not nil,
+// replaces propertyUpdateRun.
+func NewCmdPropertyUpdate(f *Factory, runF func(context.Context, *PropertyUpdateOptions) error) *cobra.Command {
+	opts := &PropertyUpdateOptions{Service: f.Service, Print: f.Print}
 	var name, typ, city, desc string
-	var ifVersion int64
 	cmd := &cobra.Command{
 		Use:   "update PROPERTY_ID",
 		Short: "Rename or change a property of yours",
@@ -313,40 +364,32 @@ since you read that version: nobody's edit is silently overwritten.`,
 		Args:              exactArgs("PROPERTY_ID"),
 		ValidArgsFunction: completeProperties(f, true),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("PROPERTY_ID", args[0])
-			if err != nil {
+			var err error
+			if opts.ID, err = parseID("PROPERTY_ID", args[0]); err != nil {
 				return err
 			}
-			var p realty.PropertyPatch
 			fl := cmd.Flags()
+			opts.Patch = realty.PropertyPatch{}
 			if fl.Changed("name") {
-				p.Name = &name
+				opts.Patch.Name = &name
 			}
 			if fl.Changed("description") {
-				p.Description = &desc
+				opts.Patch.Description = &desc
 			}
 			if fl.Changed("city") {
-				p.City = &city
+				opts.Patch.City = &city
 			}
 			if fl.Changed("type") {
 				t := realty.PropertyType(realty.NormalizeEnum(typ))
-				p.Type = &t
+				opts.Patch.Type = &t
 			}
-			if p.Empty() {
+			if opts.Patch.Empty() {
 				return usageErrorf("nothing to change: pass --name, --type, --city or --description")
 			}
-			svc, err := f.Service(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			out, err := svc.UpdateProperty(cmd.Context(), id, p, ifVersion)
-			if err != nil {
-				return err
-			}
-			if !f.Print.Machine() {
-				f.Print.Status("Updated property %d (now version %d).", out.ID, out.Version)
-			}
-			return printProperty(f, out)
+			return propertyUpdateRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -354,10 +397,25 @@ since you read that version: nobody's edit is silently overwritten.`,
 	fl.StringVar(&typ, "type", "", "new property type")
 	fl.StringVar(&city, "city", "", "new city")
 	fl.StringVar(&desc, "description", "", "new description")
-	fl.Int64Var(&ifVersion, "if-version", 0, "only if the property is still at this version")
+	fl.Int64Var(&opts.IfVersion, "if-version", 0, "only if the property is still at this version")
 	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(propertyTypeNames()))
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
 	return cmd
+}
+
+func propertyUpdateRun(ctx context.Context, opts *PropertyUpdateOptions) error {
+	svc, err := opts.Service(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := svc.UpdateProperty(ctx, opts.ID, opts.Patch, opts.IfVersion)
+	if err != nil {
+		return err
+	}
+	if !opts.Print.Machine() {
+		opts.Print.Status("Updated property %d (now version %d).", out.ID, out.Version)
+	}
+	return printProperty(opts.Print, out)
 }
 
 func newPropertyDeleteCmd(f *Factory) *cobra.Command {

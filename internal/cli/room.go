@@ -71,11 +71,11 @@ func parseLevel(s string) (*int, error) {
 	return &l, nil
 }
 
-func printRoom(f *Factory, propertyID int64, r realty.Room) error {
-	if f.Print.Machine() {
-		return f.Print.JSONOut(r)
+func printRoom(pr *Printer, propertyID int64, r realty.Room) error {
+	if pr.Machine() {
+		return pr.JSONOut(r)
 	}
-	return f.Print.Fields([2]string{"Room", itoa(r.ID)}, [2]string{"Property", itoa(propertyID)}, [2]string{"Type", string(r.Type)},
+	return pr.Fields([2]string{"Room", itoa(r.ID)}, [2]string{"Property", itoa(propertyID)}, [2]string{"Type", string(r.Type)},
 		[2]string{"Name", r.Name}, [2]string{"Area", realty.AreaText(r.Area)}, [2]string{"Level", realty.LevelText(r.Level)},
 		[2]string{"Description", r.Description}, [2]string{"Features", strings.Join(r.Features, ", ")})
 }
@@ -118,7 +118,7 @@ func newRoomAddCmd(f *Factory) *cobra.Command {
 			if !f.Print.Machine() {
 				f.Print.Status("Added room %d to property %d.", r.ID, id)
 			}
-			return printRoom(f, id, r)
+			return printRoom(f.Print, id, r)
 		},
 	}
 	rf.register(cmd, false)
@@ -164,7 +164,7 @@ func newRoomUpdateCmd(f *Factory) *cobra.Command {
 			if !f.Print.Machine() {
 				f.Print.Status("Updated room %d of property %d.", r.ID, id)
 			}
-			return printRoom(f, id, r)
+			return printRoom(f.Print, id, r)
 		},
 	}
 	rf.register(cmd, true)

@@ -96,7 +96,7 @@ commands behave the same in every mode.`,
 		c.GroupID = "data"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newServeCmd(f), newDemoCmd(f), newMigrateCmd(f), newCompletionCmd(), newVersionCmd()} {
+	for _, c := range []*cobra.Command{NewCmdServe(f, nil), NewCmdDemo(f, nil), newMigrateCmd(f), newCompletionCmd(), newVersionCmd()} {
 		c.GroupID = "admin"
 		root.AddCommand(c)
 	}

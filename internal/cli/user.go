@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -18,7 +19,7 @@ func newUserCmd(f *Factory) *cobra.Command {
 		Long:  "Register an account, see and update your personal information (names, birth date, email), change your password, and see other users' public profiles.",
 		Args:  noArgs,
 	}
-	cmd.AddCommand(newUserRegisterCmd(f), newUserMeCmd(f), newUserShowCmd(f), newUserUpdateCmd(f), newUserPasswdCmd(f))
+	cmd.AddCommand(newUserRegisterCmd(f), newUserMeCmd(f), newUserShowCmd(f), NewCmdUserUpdate(f, nil), newUserPasswdCmd(f))
 	return cmd
 }
 
@@ -37,7 +38,7 @@ terminal; scripts pass them as flags and the password with --password-stdin.`,
       --last-name Durand --birth-date 1990-05-17 --password-stdin`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			err := promptMissing(f, cmd, []prompted{{&in.Email, "email", "Email"},
+			err := promptMissing(f.IO, cmd.Flags().Changed, []prompted{{&in.Email, "email", "Email"},
 				{&in.FirstName, "first-name", "First name"}, {&in.LastName, "last-name", "Last name"}})
 			if err != nil {
 				return err
@@ -45,7 +46,7 @@ terminal; scripts pass them as flags and the password with --password-stdin.`,
 			if in.BirthDate, err = parseBirthDate(birth); err != nil {
 				return err
 			}
-			if in.Password, err = newPassword(f, passwordStdin); err != nil {
+			if in.Password, err = newPassword(f.IO, passwordStdin); err != nil {
 				return err
 			}
 			svc, err := f.ServiceFor(cmd.Context(), "")
@@ -84,15 +85,15 @@ func parseBirthDate(s string) (*realty.Date, error) {
 	return &d, nil
 }
 
-func printUser(f *Factory, u realty.User) error {
-	if f.Print.Machine() {
-		return f.Print.JSONOut(u)
+func printUser(pr *Printer, u realty.User) error {
+	if pr.Machine() {
+		return pr.JSONOut(u)
 	}
 	birth := "-"
 	if u.BirthDate != nil {
 		birth = u.BirthDate.String()
 	}
-	return f.Print.Fields([2]string{"ID", itoa(u.ID)}, [2]string{"Email", u.Email}, [2]string{"First name", u.FirstName},
+	return pr.Fields([2]string{"ID", itoa(u.ID)}, [2]string{"Email", u.Email}, [2]string{"First name", u.FirstName},
 		[2]string{"Last name", u.LastName}, [2]string{"Birth date", birth},
 		[2]string{"Registered", u.CreatedAt.Format(time.RFC3339)}, [2]string{"Updated", u.UpdatedAt.Format(time.RFC3339)})
 }
@@ -113,7 +114,7 @@ func newUserMeCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printUser(f, u)
+			return printUser(f.Print, u)
 		},
 	}
 }
@@ -146,9 +147,19 @@ func newUserShowCmd(f *Factory) *cobra.Command {
 	}
 }
 
-func newUserUpdateCmd(f *Factory) *cobra.Command {
+// UserUpdateOptions is what 'realty user update' works with.
+type UserUpdateOptions struct {
+	Service       func(context.Context) (realty.Service, error)
+	Print         *Printer
+	Patch         realty.UserPatch // the members whose flags were given
+	PasswordStdin bool
+}
+
+// NewCmdUserUpdate builds 'realty user update'; runF, when not nil,
+// replaces userUpdateRun.
+func NewCmdUserUpdate(f *Factory, runF func(context.Context, *UserUpdateOptions) error) *cobra.Command {
+	opts := &UserUpdateOptions{Service: f.Service, Print: f.Print}
 	var email, first, last, birth string
-	var passwordStdin bool
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Change your names, birth date or email",
@@ -161,7 +172,7 @@ input with --password-stdin).`,
   echo "$PASSWORD" | realty user update --email alicia@example.org --password-stdin`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var p realty.UserPatch
+			p := realty.UserPatch{}
 			fl := cmd.Flags()
 			if fl.Changed("email") {
 				p.Email = &email
@@ -185,21 +196,11 @@ input with --password-stdin).`,
 			if p.Empty() {
 				return usageErrorf("nothing to change: pass --first-name, --last-name, --birth-date or --email")
 			}
-			if p.Email != nil { // the log-in name: the current password confirms it is you
-				var err error
-				if p.CurrentPassword, err = readPassword(f, passwordStdin, "Current password"); err != nil {
-					return err
-				}
+			opts.Patch = p
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			svc, err := f.Service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			u, err := svc.UpdateMe(cmd.Context(), p)
-			if err != nil {
-				return err
-			}
-			return printUser(f, u)
+			return userUpdateRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -207,8 +208,27 @@ input with --password-stdin).`,
 	fl.StringVar(&first, "first-name", "", "new first name")
 	fl.StringVar(&last, "last-name", "", "new last name")
 	fl.StringVar(&birth, "birth-date", "", `new birth date, YYYY-MM-DD ("" removes it)`)
-	fl.BoolVar(&passwordStdin, "password-stdin", false, "read the current password (needed to change the email) from standard input")
+	fl.BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the current password (needed to change the email) from standard input")
 	return cmd
+}
+
+func userUpdateRun(ctx context.Context, opts *UserUpdateOptions) error {
+	p := opts.Patch
+	if p.Email != nil { // the log-in name: the current password confirms it is you
+		var err error
+		if p.CurrentPassword, err = readPassword(opts.Print.IO, opts.PasswordStdin, "Current password"); err != nil {
+			return err
+		}
+	}
+	svc, err := opts.Service(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := svc.UpdateMe(ctx, p)
+	if err != nil {
+		return err
+	}
+	return printUser(opts.Print, u)
 }
 
 func newUserPasswdCmd(f *Factory) *cobra.Command {
@@ -223,11 +243,11 @@ password and the second the new one.`,
   printf '%s\n%s\n' "$OLD" "$NEW" | realty user passwd --password-stdin`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			current, err := readPassword(f, passwordStdin, "Current password")
+			current, err := readPassword(f.IO, passwordStdin, "Current password")
 			if err != nil {
 				return err
 			}
-			next, err := newPassword(f, passwordStdin)
+			next, err := newPassword(f.IO, passwordStdin)
 			if err != nil {
 				return err
 			}
