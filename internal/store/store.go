@@ -117,7 +117,9 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxIdleConns(n)
 	s := &Store{dialect: migrations.SQLite, read: read, write: write, location: "sqlite:" + path, path: path}
 	// The writer connects first: it creates the file and switches it to WAL.
-	if err := s.write.PingContext(ctx); err != nil {
+	// Processes opening a new file at once can meet SQLITE_BUSY there, where
+	// SQLite does not wait (it would deadlock): connecting is retried.
+	if err := s.retry(ctx, func() error { return s.write.PingContext(ctx) }); err != nil {
 		s.Close()
 		return nil, mapErr(fmt.Errorf("open %s: %w", path, err))
 	}
