@@ -164,7 +164,7 @@ func noInput() error { return nil }
 func (s *actor) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom, ifVersion int64) (realty.Room, error) {
 	in = in.Normalized()
 	var out realty.Room
-	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, _ int64) error {
+	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, version int64) error {
 		n, err := tx.CountRooms(ctx, propertyID)
 		if err != nil {
 			return err
@@ -180,6 +180,7 @@ func (s *actor) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom
 			return err
 		}
 		out, err = tx.Room(ctx, ids[0])
+		out.PropertyVersion = version + 1 // TouchProperty's increment, under the row lock
 		return err
 	})
 	return out, err
@@ -188,11 +189,12 @@ func (s *actor) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom
 func (s *actor) UpdateRoom(ctx context.Context, propertyID, roomID int64, in realty.RoomPatch, ifVersion int64) (realty.Room, error) {
 	in = in.Normalized()
 	var out realty.Room
-	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, _ int64) error {
+	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, version int64) error {
 		if err := tx.RoomOf(ctx, propertyID, roomID); err != nil {
 			return err
 		}
 		if !in.Empty() {
+			version++ // TouchProperty's increment, under the row lock
 			if err := tx.UpdateRoom(ctx, roomID, in); err != nil {
 				return err
 			}
@@ -202,6 +204,7 @@ func (s *actor) UpdateRoom(ctx context.Context, propertyID, roomID int64, in rea
 		}
 		var err error
 		out, err = tx.Room(ctx, roomID)
+		out.PropertyVersion = version
 		return err
 	})
 	return out, err

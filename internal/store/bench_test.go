@@ -74,3 +74,44 @@ func BenchmarkCities(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkProperty measures reading one property with its five rooms and
+// their features (GET /v1/properties/{id}) among 2 000 properties.
+//
+//	go test ./internal/store -run '^$' -bench 'Property$' -benchmem
+func BenchmarkProperty(b *testing.B) {
+	for _, dialect := range testdb.Dialects {
+		b.Run(dialect, func(b *testing.B) {
+			st := testdb.Open(b, dialect)
+			seed(b, st, 2000, 10)
+			owner, err := st.CreateUser(ctx, user("rooms@example.com"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			area := realty.Area(1250)
+			var id int64
+			err = st.InTx(ctx, func(tx *store.Tx) error {
+				id, err = tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: "Five rooms", Type: "house",
+					City: "Lyon", CityKey: "lyon", At: time.Now().UTC()})
+				if err != nil {
+					return err
+				}
+				rooms := make([]realty.NewRoom, 5)
+				for i := range rooms {
+					rooms[i] = realty.NewRoom{Type: "bedroom", Area: &area, Features: []string{"balcony", "south-facing"}}
+				}
+				_, err = tx.InsertRooms(ctx, id, rooms)
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				p, err := st.Property(ctx, id)
+				if err != nil || len(p.Rooms) != 5 || len(p.Rooms[4].Features) != 2 {
+					b.Fatalf("%d rooms, %v", len(p.Rooms), err)
+				}
+			}
+		})
+	}
+}

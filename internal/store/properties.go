@@ -116,46 +116,46 @@ func property(ctx context.Context, q queryer, id int64) (realty.Property, error)
 	if err != nil {
 		return realty.Property{}, err
 	}
+	for i := range rooms {
+		rooms[i].PropertyVersion = row.Version
+	}
 	return realty.Property{PropertySummary: row.summary(), Rooms: rooms}, nil
 }
 
+// roomRow is a room joined with one of its features (NULL when it has none).
 type roomRow struct {
-	ID              int64           `db:"id"`
-	PropertyVersion int64           `db:"property_version"`
-	Type            realty.RoomType `db:"type"`
-	Name            string          `db:"name"`
-	Area            *realty.Area    `db:"area"`
-	Level           *int            `db:"level"`
-	Description     string          `db:"description"`
+	ID          int64           `db:"id"`
+	Type        realty.RoomType `db:"type"`
+	Name        string          `db:"name"`
+	Area        *realty.Area    `db:"area"`
+	Level       *int            `db:"level"`
+	Description string          `db:"description"`
+	Feature     *string         `db:"feature"`
 }
 
-// roomsOf reads rooms and their features in two queries, whatever their number.
+// roomsOf reads rooms with their features in one query, whatever their
+// number: a room comes once per feature (once with none), in position
+// order. PropertyVersion is the caller's to set.
 func roomsOf(ctx context.Context, q queryer, where string, arg int64) ([]realty.Room, error) {
 	var rows []roomRow
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT r.id, p.version AS property_version, r.type, r.name, r.area, r.level, r.description
-		FROM rooms r JOIN properties p ON p.id = r.property_id WHERE `+where+` ORDER BY r.position`, arg); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT r.id, r.type, r.name, r.area, r.level, r.description, f.feature
+		FROM rooms r LEFT JOIN room_features f ON f.room_id = r.id
+		WHERE `+where+` ORDER BY r.position`, arg); err != nil {
 		return nil, mapErr(err)
 	}
-	var feats []struct {
-		RoomID  int64  `db:"room_id"`
-		Feature string `db:"feature"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &feats, `SELECT f.room_id, f.feature FROM room_features f
-		JOIN rooms r ON r.id = f.room_id WHERE `+where+` ORDER BY f.room_id, f.feature`, arg); err != nil {
-		return nil, mapErr(err)
-	}
-	byRoom := map[int64][]string{}
-	for _, f := range feats {
-		byRoom[f.RoomID] = append(byRoom[f.RoomID], f.Feature)
-	}
-	rooms := make([]realty.Room, len(rows))
-	for i, r := range rows {
-		features := byRoom[r.ID]
-		if features == nil {
-			features = []string{}
+	rooms := make([]realty.Room, 0, len(rows))
+	for _, r := range rows {
+		if n := len(rooms); n == 0 || rooms[n-1].ID != r.ID {
+			rooms = append(rooms, realty.Room{ID: r.ID, Type: r.Type, Name: r.Name, Area: r.Area, Level: r.Level,
+				Description: r.Description, Features: []string{}})
 		}
-		rooms[i] = realty.Room{ID: r.ID, Type: r.Type, Name: r.Name, Area: r.Area, Level: r.Level,
-			Description: r.Description, Features: features, PropertyVersion: r.PropertyVersion}
+		if r.Feature != nil {
+			last := &rooms[len(rooms)-1]
+			last.Features = append(last.Features, *r.Feature)
+		}
+	}
+	for i := range rooms { // sorted here: ordering by feature in SQL made MariaDB sort the join
+		slices.Sort(rooms[i].Features)
 	}
 	return rooms, nil
 }
