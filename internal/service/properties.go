@@ -19,26 +19,49 @@ func (s *actor) CreateProperty(ctx context.Context, in realty.NewProperty) (real
 		return realty.Property{}, err
 	}
 	var out realty.Property
+	at := s.c.clock()
 	err = s.c.st.InTx(ctx, func(tx *store.Tx) error {
-		id, err := insertProperty(ctx, tx, u.ID, in, s.c.clock())
+		id, roomIDs, err := insertProperty(ctx, tx, u.ID, in, at)
 		if err != nil {
 			return err
 		}
-		out, err = tx.Property(ctx, id)
-		return err
+		out = written(id, roomIDs, u, in, at)
+		return nil
 	})
 	return out, err
 }
 
-// insertProperty writes a normalized, validated property and its rooms.
-func insertProperty(ctx context.Context, tx *store.Tx, owner int64, p realty.NewProperty, at time.Time) (int64, error) {
+// insertProperty writes a normalized, validated property and its rooms, and
+// returns their ids.
+func insertProperty(ctx context.Context, tx *store.Tx, owner int64, p realty.NewProperty, at time.Time) (int64, []int64, error) {
 	id, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: p.Name, Description: p.Description,
 		Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: at})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	_, err = tx.InsertRooms(ctx, id, p.Rooms)
-	return id, err
+	roomIDs, err := tx.InsertRooms(ctx, id, 0, p.Rooms)
+	return id, roomIDs, err
+}
+
+// written is the property as insertProperty stored it, built from what was
+// written rather than read back: the same values the database holds (the
+// input is normalized, timestamps are in the database's precision).
+func written(id int64, roomIDs []int64, owner store.UserRow, p realty.NewProperty, at time.Time) realty.Property {
+	out := realty.Property{PropertySummary: realty.PropertySummary{ID: id, Name: p.Name, Description: p.Description,
+		Type: p.Type, City: p.City, Owner: owner.User().Public(), RoomCount: len(p.Rooms), Version: 1,
+		CreatedAt: at, UpdatedAt: at}, Rooms: make([]realty.Room, len(p.Rooms))}
+	for i, r := range p.Rooms {
+		if r.Area != nil {
+			out.TotalArea += *r.Area
+		}
+		features := r.Features
+		if features == nil {
+			features = []string{}
+		}
+		out.Rooms[i] = realty.Room{ID: roomIDs[i], Type: r.Type, Name: r.Name, Area: r.Area, Level: r.Level,
+			Description: r.Description, Features: features, PropertyVersion: 1}
+	}
+	return out
 }
 
 func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) ([]int64, error) {
@@ -62,7 +85,7 @@ func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) (
 	}
 	done, err := s.c.st.InChunks(ctx, len(in), weight, func(tx *store.Tx, i int) error {
 		var err error
-		ids[i], err = insertProperty(ctx, tx, u.ID, in[i], now)
+		ids[i], _, err = insertProperty(ctx, tx, u.ID, in[i], now)
 		return err
 	})
 	if err != nil && done > 0 {
@@ -165,14 +188,14 @@ func (s *actor) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom
 	in = in.Normalized()
 	var out realty.Room
 	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, version int64) error {
-		n, err := tx.CountRooms(ctx, propertyID)
+		n, last, err := tx.RoomSlots(ctx, propertyID)
 		if err != nil {
 			return err
 		}
 		if n >= realty.MaxRooms {
 			return realty.Invalid("rooms", "a property has at most %d rooms", realty.MaxRooms)
 		}
-		ids, err := tx.InsertRooms(ctx, propertyID, []realty.NewRoom{in})
+		ids, err := tx.InsertRooms(ctx, propertyID, last, []realty.NewRoom{in})
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,7 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func newCore(t *testing.T, st *store.Store, opts ...service.Option) *service.Core {
+func newCore(t testing.TB, st *store.Store, opts ...service.Option) *service.Core {
 	t.Helper()
 	core, err := service.New(st, opts...)
 	if err != nil {
@@ -26,7 +26,7 @@ func newCore(t *testing.T, st *store.Store, opts ...service.Option) *service.Cor
 	return core
 }
 
-func register(t *testing.T, core *service.Core, email string) realty.Session {
+func register(t testing.TB, core *service.Core, email string) realty.Session {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := core.For("").Register(ctx, realty.NewUser{Email: email, Password: "password-1234", FirstName: "A", LastName: "B"}); err != nil {

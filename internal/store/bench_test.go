@@ -46,7 +46,7 @@ func seed(b *testing.B, st *store.Store, n, cities int) {
 				if err != nil {
 					return err
 				}
-				if _, err := tx.InsertRooms(ctx, id, []realty.NewRoom{{Type: "bedroom", Area: &area}, {Type: "kitchen"}}); err != nil {
+				if _, err := tx.InsertRooms(ctx, id, 0, []realty.NewRoom{{Type: "bedroom", Area: &area}, {Type: "kitchen"}}); err != nil {
 					return err
 				}
 			}
@@ -100,7 +100,7 @@ func BenchmarkProperty(b *testing.B) {
 				for i := range rooms {
 					rooms[i] = realty.NewRoom{Type: "bedroom", Area: &area, Features: []string{"balcony", "south-facing"}}
 				}
-				_, err = tx.InsertRooms(ctx, id, rooms)
+				_, err = tx.InsertRooms(ctx, id, 0, rooms)
 				return err
 			})
 			if err != nil {

@@ -266,41 +266,65 @@ func (tx *Tx) DeleteProperty(ctx context.Context, id int64) error {
 	return mapErr(err)
 }
 
-// InsertRooms appends rooms after the property's last one and returns their ids.
-func (tx *Tx) InsertRooms(ctx context.Context, propertyID int64, rooms []realty.NewRoom) ([]int64, error) {
-	var last int
-	if err := tx.tx.QueryRowxContext(ctx, "SELECT COALESCE(MAX(position), 0) FROM rooms WHERE property_id = ?",
-		propertyID).Scan(&last); err != nil {
+// RoomSlots returns how many rooms a property has and the position of its
+// last one (0 when it has none), after which new rooms go, in one query.
+func (tx *Tx) RoomSlots(ctx context.Context, propertyID int64) (count, last int, err error) {
+	err = tx.tx.QueryRowxContext(ctx, "SELECT COUNT(*), COALESCE(MAX(position), 0) FROM rooms WHERE property_id = ?",
+		propertyID).Scan(&count, &last)
+	return count, last, mapErr(err)
+}
+
+// InsertRooms inserts rooms at the positions after `after` (0 for a new
+// property) and their features, in one statement each, and returns the
+// rooms' ids in order. One room's id is the statement's LastInsertId;
+// several are read back by position, because auto-increment ids need not
+// be consecutive (MySQL's interleaved lock mode, Galera's increments).
+func (tx *Tx) InsertRooms(ctx context.Context, propertyID int64, after int, rooms []realty.NewRoom) ([]int64, error) {
+	if len(rooms) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, 7*len(rooms))
+	for i, r := range rooms {
+		args = append(args, propertyID, after+i+1, r.Type, r.Name, r.Area, r.Level, r.Description)
+	}
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO rooms (property_id, position, type, name, area, level, description)
+		VALUES `+placeholders(len(rooms), 7), args...)
+	if err != nil {
 		return nil, mapErr(err)
 	}
-	ids := make([]int64, len(rooms))
-	for i, r := range rooms {
-		res, err := tx.tx.ExecContext(ctx, `INSERT INTO rooms (property_id, position, type, name, area, level, description)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, propertyID, last+i+1, r.Type, r.Name, r.Area, r.Level, r.Description)
+	ids := make([]int64, 0, len(rooms))
+	if len(rooms) == 1 {
+		id, err := res.LastInsertId()
 		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	} else if err := sqlx.SelectContext(ctx, tx.tx, &ids, `SELECT id FROM rooms WHERE property_id = ? AND position > ?
+		ORDER BY position`, propertyID, after); err != nil {
+		return nil, mapErr(err)
+	}
+	if len(ids) != len(rooms) {
+		return nil, fmt.Errorf("inserted %d rooms, read back %d", len(rooms), len(ids))
+	}
+	var features []any
+	for i, r := range rooms {
+		for _, f := range r.Features {
+			features = append(features, ids[i], f)
+		}
+	}
+	if len(features) > 0 {
+		if _, err := tx.tx.ExecContext(ctx, "INSERT INTO room_features (room_id, feature) VALUES "+
+			placeholders(len(features)/2, 2), features...); err != nil {
 			return nil, mapErr(err)
-		}
-		if ids[i], err = res.LastInsertId(); err != nil {
-			return nil, err
-		}
-		if err := tx.insertFeatures(ctx, ids[i], r.Features); err != nil {
-			return nil, err
 		}
 	}
 	return ids, nil
 }
 
-func (tx *Tx) insertFeatures(ctx context.Context, roomID int64, features []string) error {
-	if len(features) == 0 {
-		return nil
-	}
-	values := strings.TrimSuffix(strings.Repeat("(?, ?), ", len(features)), ", ")
-	args := make([]any, 0, 2*len(features))
-	for _, f := range features {
-		args = append(args, roomID, f)
-	}
-	_, err := tx.tx.ExecContext(ctx, "INSERT INTO room_features (room_id, feature) VALUES "+values, args...)
-	return mapErr(err)
+// placeholders returns "(?, ?), (?, ?)" for rows of n columns.
+func placeholders(rows, n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
 
 // RoomOf checks that a room belongs to a property (ErrNotFound otherwise).
@@ -348,7 +372,16 @@ func (tx *Tx) UpdateRoom(ctx context.Context, roomID int64, p realty.RoomPatch) 
 	if _, err := tx.tx.ExecContext(ctx, "DELETE FROM room_features WHERE room_id = ?", roomID); err != nil {
 		return mapErr(err)
 	}
-	return tx.insertFeatures(ctx, roomID, *p.Features)
+	if len(*p.Features) == 0 {
+		return nil
+	}
+	features := make([]any, 0, 2*len(*p.Features))
+	for _, f := range *p.Features {
+		features = append(features, roomID, f)
+	}
+	_, err := tx.tx.ExecContext(ctx, "INSERT INTO room_features (room_id, feature) VALUES "+
+		placeholders(len(*p.Features), 2), features...)
+	return mapErr(err)
 }
 
 // DeleteRoom deletes a room and its features.
@@ -360,11 +393,4 @@ func (tx *Tx) DeleteRoom(ctx context.Context, roomID int64) error {
 // TouchProperty increments a property's version after a change to its rooms.
 func (tx *Tx) TouchProperty(ctx context.Context, id int64, at time.Time) error {
 	return tx.UpdateProperty(ctx, id, realty.PropertyPatch{}, "", at)
-}
-
-// CountRooms returns how many rooms a property has.
-func (tx *Tx) CountRooms(ctx context.Context, propertyID int64) (int, error) {
-	var n int
-	err := tx.tx.QueryRowxContext(ctx, "SELECT COUNT(*) FROM rooms WHERE property_id = ?", propertyID).Scan(&n)
-	return n, mapErr(err)
 }

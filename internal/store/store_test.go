@@ -140,7 +140,7 @@ func TestDatabaseEnforcesConstraints(t *testing.T) {
 				return err
 			}
 			zero := realty.Area(0)
-			_, err = tx.InsertRooms(ctx, pid, []realty.NewRoom{{Type: "bedroom", Area: &zero}})
+			_, err = tx.InsertRooms(ctx, pid, 0, []realty.NewRoom{{Type: "bedroom", Area: &zero}})
 			return err
 		}); err == nil {
 			t.Error("a room of 0 m² was stored")
