@@ -133,7 +133,7 @@ func (s *Server) listProperties(c echo.Context) error {
 		return err
 	}
 	linkNext(c, page.NextCursor)
-	return c.JSON(http.StatusOK, page)
+	return c.JSON(http.StatusOK, wirePage(page))
 }
 
 func propertyLocation(id int64) string { return "/v1/properties/" + strconv.FormatInt(id, 10) }
@@ -314,7 +314,26 @@ func (s *Server) cities(c echo.Context) error {
 		return err
 	}
 	linkNext(c, page.NextCursor)
-	return c.JSON(http.StatusOK, page)
+	return c.JSON(http.StatusOK, wirePage(page))
+}
+
+// pageJSON is a page as the API writes it, a plain struct encoded in one
+// pass: realty.Page's MarshalJSON (which the CLI's --json uses) marshals in
+// a pass of its own, whose output encoding/json then scans again.
+type pageJSON[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func wirePage[T any](p realty.Page[T]) pageJSON[T] {
+	out := pageJSON[T]{Items: p.Items}
+	if out.Items == nil {
+		out.Items = []T{}
+	}
+	if p.NextCursor != "" {
+		out.NextCursor = &p.NextCursor
+	}
+	return out
 }
 
 // linkNext sends the next page's address in a Link header (RFC 8288), as a
