@@ -44,6 +44,13 @@ func (r summaryRow) summary() realty.PropertySummary {
 	}
 }
 
+// scan reads a row of summaryColumns, in their order: plain Scan, without
+// sqlx's reflection, on the hot list and get paths.
+func (r *summaryRow) scan(row interface{ Scan(...any) error }) error {
+	return row.Scan(&r.ID, &r.Name, &r.Description, &r.Type, &r.City, &r.Version, &r.CreatedAt, &r.UpdatedAt,
+		&r.OwnerID, &r.OwnerFirstName, &r.OwnerLastName, &r.RoomCount, &r.TotalArea)
+}
+
 // summaryColumns read a property with its owner and room aggregates in one
 // query: the correlated subqueries use the rooms (property_id, position)
 // index, so a page costs one round trip whatever its size (no query per item).
@@ -77,7 +84,7 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 	if f.OwnerID != 0 {
 		where, args = append(where, "p.owner_id = ?"), append(args, f.OwnerID)
 	}
-	var rows []summaryRow
+	rows := make([]summaryRow, 0, f.Limit)
 	// The page's ids are cut in a derived table first (an index range scan
 	// on one of the (key, id) indexes), then joined: the join and the
 	// aggregates run on at most Limit rows whatever plan the optimizer picks,
@@ -86,7 +93,19 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 	// is put in id order here rather than by a second SQL sort.
 	q := summaryColumns + ` FROM (SELECT p.id FROM properties p WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY p.id LIMIT ?) page JOIN properties p ON p.id = page.id JOIN users u ON u.id = p.owner_id`
-	if err := sqlx.SelectContext(ctx, s.read, &rows, q, append(args, f.Limit)...); err != nil {
+	res, err := s.read.QueryContext(ctx, q, append(args, f.Limit)...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var r summaryRow
+		if err := r.scan(res); err != nil {
+			return nil, mapErr(err)
+		}
+		rows = append(rows, r)
+	}
+	if err := res.Err(); err != nil {
 		return nil, mapErr(err)
 	}
 	slices.SortFunc(rows, func(a, b summaryRow) int { return cmp.Compare(a.ID, b.ID) })
@@ -109,7 +128,7 @@ func (tx *Tx) Property(ctx context.Context, id int64) (realty.Property, error) {
 
 func property(ctx context.Context, q queryer, id int64) (realty.Property, error) {
 	var row summaryRow
-	if err := sqlx.GetContext(ctx, q, &row, summarySelect+" WHERE p.id = ?", id); err != nil {
+	if err := row.scan(q.QueryRowxContext(ctx, summarySelect+" WHERE p.id = ?", id)); err != nil {
 		return realty.Property{}, fmt.Errorf("property %d: %w", id, mapErr(err))
 	}
 	rooms, err := roomsOf(ctx, q, "r.property_id = ?", id)
@@ -137,10 +156,22 @@ type roomRow struct {
 // number: a room comes once per feature (once with none), in position
 // order. PropertyVersion is the caller's to set.
 func roomsOf(ctx context.Context, q queryer, where string, arg int64) ([]realty.Room, error) {
-	var rows []roomRow
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT r.id, r.type, r.name, r.area, r.level, r.description, f.feature
+	res, err := q.QueryxContext(ctx, `SELECT r.id, r.type, r.name, r.area, r.level, r.description, f.feature
 		FROM rooms r LEFT JOIN room_features f ON f.room_id = r.id
-		WHERE `+where+` ORDER BY r.position`, arg); err != nil {
+		WHERE `+where+` ORDER BY r.position`, arg)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer res.Close()
+	var rows []roomRow
+	for res.Next() {
+		var r roomRow
+		if err := res.Scan(&r.ID, &r.Type, &r.Name, &r.Area, &r.Level, &r.Description, &r.Feature); err != nil {
+			return nil, mapErr(err)
+		}
+		rows = append(rows, r)
+	}
+	if err := res.Err(); err != nil {
 		return nil, mapErr(err)
 	}
 	rooms := make([]realty.Room, 0, len(rows))
