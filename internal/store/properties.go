@@ -13,11 +13,8 @@ import (
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
-// queryer is what reads need: the read pool, or a transaction.
-type queryer interface {
-	sqlx.QueryerContext
-	sqlx.ExecerContext
-}
+// queryer is what reads need: the read pool (prepared), or a transaction.
+type queryer = sqlx.QueryerContext
 
 type summaryRow struct {
 	ID             int64               `db:"id"`
@@ -93,7 +90,7 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 	// is put in id order here rather than by a second SQL sort.
 	q := summaryColumns + ` FROM (SELECT p.id FROM properties p WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY p.id LIMIT ?) page JOIN properties p ON p.id = page.id JOIN users u ON u.id = p.owner_id`
-	res, err := s.read.QueryContext(ctx, q, append(args, f.Limit)...)
+	res, err := prepared{s, s.read}.QueryContext(ctx, q, append(args, f.Limit)...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -118,7 +115,7 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 
 // Property returns one property with its rooms, or ErrNotFound.
 func (s *Store) Property(ctx context.Context, id int64) (realty.Property, error) {
-	return property(ctx, s.read, id)
+	return property(ctx, prepared{s, s.read}, id)
 }
 
 // Property reads a property inside the transaction (it sees the transaction's writes).

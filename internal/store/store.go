@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -38,7 +39,8 @@ type Store struct {
 	location  string   // where the data is, without any password
 	forUpdate string   // row-lock suffix of SELECTs that precede an update
 	retries   atomic.Int64
-	path      string // SQLite: the database file
+	stmts     sync.Map // stmtKey -> *sqlx.Stmt (prepared.go)
+	path      string   // SQLite: the database file
 	// storageFailedAt is when a write last failed for lack of storage
 	// (Unix nanoseconds; 0: never).
 	storageFailedAt atomic.Int64
@@ -202,7 +204,7 @@ func openMySQL(ctx context.Context, dbURL string) (*Store, error) {
 
 // Close closes every connection.
 func (s *Store) Close() error {
-	err := s.write.Close()
+	err := errors.Join(s.closeStmts(), s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}

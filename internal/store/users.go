@@ -67,7 +67,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (UserRow, error) {
 // UserByEmail returns the user with a normalized email, or ErrNotFound.
 func (s *Store) UserByEmail(ctx context.Context, email string) (UserRow, error) {
 	var u UserRow
-	err := s.read.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email)
+	err := sqlx.GetContext(ctx, prepared{s, s.read}, &u, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email)
 	return u, mapErr(err)
 }
 
@@ -159,7 +159,7 @@ func (s *Store) dropExpiredTokens(ctx context.Context, userID int64, now time.Ti
 // Token returns the token with this hash and its user, or ErrNotFound.
 func (s *Store) Token(ctx context.Context, hash string) (TokenRow, error) {
 	var t TokenRow
-	err := s.read.GetContext(ctx, &t, `SELECT t.expires_at, t.last_used_at, `+userColumns+`
+	err := sqlx.GetContext(ctx, prepared{s, s.read}, &t, `SELECT t.expires_at, t.last_used_at, `+userColumns+`
 		FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash)
 	return t, mapErr(err)
 }
