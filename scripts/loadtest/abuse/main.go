@@ -44,6 +44,7 @@ func main() {
 
 	dir, err := os.MkdirTemp("", "realty-abuse-")
 	check(err)
+	cleanup = append(cleanup, func() { os.RemoveAll(dir) })
 	defer os.RemoveAll(dir)
 	port := freePort()
 	base := "http://127.0.0.1:" + port
@@ -59,17 +60,20 @@ func main() {
 	case "import":
 		args = append(args, "--write-limit", "0")
 	default:
-		log.Fatalf("unknown scenario %q", *scenario)
+		fatalf("unknown scenario %q", *scenario)
 	}
 	srv := exec.Command(*binary, args...)
 	logf, err := os.Create(filepath.Join(dir, "serve.log"))
 	check(err)
 	srv.Stderr = logf
 	check(srv.Start())
-	defer func() {
+	// Stopped on every way out, log.Fatal's included (it skips defers).
+	stop := func() {
 		_ = srv.Process.Signal(os.Interrupt)
 		_ = srv.Wait()
-	}()
+	}
+	cleanup = append(cleanup, stop)
+	defer stop()
 	waitReady(base)
 
 	switch *scenario {
@@ -105,11 +109,11 @@ func post(url, token, addr string, body any) (int, []byte, time.Duration) {
 func user(base, email, addr string) string {
 	if st, b, _ := post(base+"/v1/users", "", addr, map[string]string{"email": email, "password": "load-test-password",
 		"first_name": "Load", "last_name": "Test"}); st != 201 {
-		log.Fatalf("register %s: %d %s", email, st, b)
+		fatalf("register %s: %d %s", email, st, b)
 	}
 	st, b, _ := post(base+"/v1/auth/tokens", "", addr, map[string]string{"email": email, "password": "load-test-password"})
 	if st != 201 {
-		log.Fatalf("log in %s: %d %s", email, st, b)
+		fatalf("log in %s: %d %s", email, st, b)
 	}
 	var s struct{ Token string }
 	check(json.Unmarshal(b, &s))
@@ -215,7 +219,7 @@ func maximalBatch() []byte {
 	b, err := json.Marshal(map[string]any{"properties": props})
 	check(err)
 	if len(b) > 1<<20 {
-		log.Fatalf("batch of %d bytes is over 1 MiB", len(b))
+		fatalf("batch of %d bytes is over 1 MiB", len(b))
 	}
 	return b
 }
@@ -254,7 +258,7 @@ func waitReady(base string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	log.Fatal("realty serve did not become ready in 10 s")
+	fatalf("realty serve did not become ready in 10 s")
 }
 
 func freePort() string {
@@ -264,8 +268,19 @@ func freePort() string {
 	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 }
 
+// cleanup runs before a fatal exit: the server started must not outlive
+// the measurement.
+var cleanup []func()
+
+func fatalf(format string, args ...any) {
+	for i := len(cleanup) - 1; i >= 0; i-- {
+		cleanup[i]()
+	}
+	log.Fatalf(format, args...)
+}
+
 func check(err error) {
 	if err != nil {
-		log.Fatal(err)
+		fatalf("%v", err)
 	}
 }
