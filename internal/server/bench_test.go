@@ -3,6 +3,8 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"testing"
 
@@ -42,7 +44,8 @@ func BenchmarkHTTP(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		h := server.New(core, server.Config{}).Handler()
+		// The access log is on, in JSON, as in production (to io.Discard).
+		h := server.New(core, server.Config{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}).Handler()
 		for _, path := range []string{"/v1/properties?city=lyon", fmt.Sprintf("/v1/properties/%d", ids[500])} {
 			b.Run(dialect+path, func(b *testing.B) {
 				for b.Loop() {
