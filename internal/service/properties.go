@@ -34,13 +34,18 @@ func (s *actor) CreateProperty(ctx context.Context, in realty.NewProperty) (real
 // insertProperty writes a normalized, validated property and its rooms, and
 // returns their ids.
 func insertProperty(ctx context.Context, tx *store.Tx, owner int64, p realty.NewProperty, at time.Time) (int64, []int64, error) {
-	id, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: p.Name, Description: p.Description,
-		Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: at})
+	id, err := tx.InsertProperty(ctx, propertyRow(owner, p, at))
 	if err != nil {
 		return 0, nil, err
 	}
 	roomIDs, err := tx.InsertRooms(ctx, id, 0, p.Rooms)
 	return id, roomIDs, err
+}
+
+// propertyRow is the row of a normalized, validated property.
+func propertyRow(owner int64, p realty.NewProperty, at time.Time) store.PropertyRow {
+	return store.PropertyRow{OwnerID: owner, Name: p.Name, Description: p.Description,
+		Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: at}
 }
 
 // written is the property as insertProperty stored it, built from what was
@@ -83,9 +88,13 @@ func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) (
 		}
 		return n
 	}
-	done, err := s.c.st.InChunks(ctx, len(in), weight, func(tx *store.Tx, i int) error {
-		var err error
-		ids[i], _, err = insertProperty(ctx, tx, u.ID, in[i], now)
+	rows := make([]store.NewPropertyRow, len(in))
+	for i, p := range in {
+		rows[i] = store.NewPropertyRow{PropertyRow: propertyRow(u.ID, p, now), Rooms: p.Rooms}
+	}
+	done, err := s.c.st.InChunks(ctx, len(in), weight, func(tx *store.Tx, from, to int) error {
+		chunk, err := tx.InsertProperties(ctx, rows[from:to])
+		copy(ids[from:], chunk)
 		return err
 	})
 	if err != nil && done > 0 {

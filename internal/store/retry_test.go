@@ -82,9 +82,14 @@ func TestInChunks(t *testing.T) {
 			}
 			return nil
 		})
-		insert := func(tx *store.Tx, i int) error {
-			_, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: fmt.Sprint("P", i), Type: "house", City: "Lyon", CityKey: "lyon", At: time.Now().UTC()})
-			return err
+		insert := func(tx *store.Tx, from, to int) error {
+			for i := from; i < to; i++ {
+				_, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: fmt.Sprint("P", i), Type: "house", City: "Lyon", CityKey: "lyon", At: time.Now().UTC()})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
 		}
 		weight := func(int) int { return 300 }
 		done, err := st.InChunks(ctx, 10, weight, insert)

@@ -318,27 +318,20 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(*Tx) error) error {
 // import.
 const chunkRows = 1000
 
-// InChunks runs fn for the items 0 to n-1 in write transactions. On SQLite
-// it commits each time the items' weights (rows written) reach chunkRows,
-// so that no transaction holds the database's write lock for long; on
-// MySQL, where locks are per row, all items go in one transaction. It
-// returns how many items were committed: on an error, items [0, done) stay
-// stored and the others are not.
-func (s *Store) InChunks(ctx context.Context, n int, weight func(i int) int, fn func(tx *Tx, i int) error) (done int, err error) {
+// InChunks writes the items 0 to n-1 in write transactions, fn writing the
+// items [from, to) of each. On SQLite it commits each time the items'
+// weights (rows written) reach chunkRows, so that no transaction holds the
+// database's write lock for long; on MySQL, where locks are per row, all
+// items go in one transaction. It returns how many items were committed:
+// on an error, items [0, done) stay stored and the others are not.
+func (s *Store) InChunks(ctx context.Context, n int, weight func(i int) int, fn func(tx *Tx, from, to int) error) (done int, err error) {
 	for done < n {
 		end, rows := done, 0
 		for end < n && (s.dialect != migrations.SQLite || rows < chunkRows) {
 			rows += weight(end)
 			end++
 		}
-		if err := s.InTx(ctx, func(tx *Tx) error {
-			for i := done; i < end; i++ {
-				if err := fn(tx, i); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
+		if err := s.InTx(ctx, func(tx *Tx) error { return fn(tx, done, end) }); err != nil {
 			return done, err
 		}
 		done = end

@@ -223,3 +223,84 @@ func TestSQLiteFileIsPrivate(t *testing.T) {
 		}
 	}
 }
+
+// TestInsertProperties: a bulk insert gives each property its own id, rooms
+// and features, in order, across statement blocks, after rows deleted at
+// the end of the tables (ids are never reused), and a bad row rolls back
+// everything.
+func TestInsertProperties(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		owner, err := st.CreateUser(ctx, user("bulk@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().UTC().Truncate(time.Microsecond)
+		row := func(i int) store.NewPropertyRow {
+			p := store.NewPropertyRow{PropertyRow: store.PropertyRow{OwnerID: owner, Name: fmt.Sprint("P", i),
+				Type: "house", City: "Lyon", CityKey: "lyon", At: at}}
+			for j := range i % 4 { // 0 to 3 rooms: some properties have none
+				area, level := realty.Area(100*(i+1)+j), j
+				p.Rooms = append(p.Rooms, realty.NewRoom{Type: "bedroom", Name: fmt.Sprintf("R%d.%d", i, j),
+					Area: &area, Level: &level, Features: []string{fmt.Sprintf("f%d.%d", i, j), "z"}[:j%3]})
+			}
+			return p
+		}
+		insert := func(rows []store.NewPropertyRow) (ids []int64, err error) {
+			err = st.InTx(ctx, func(tx *store.Tx) error {
+				ids, err = tx.InsertProperties(ctx, rows)
+				return err
+			})
+			return ids, err
+		}
+		// Leave a deleted property (with rooms) at the end of each table.
+		first, err := insert([]store.NewPropertyRow{row(3)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteProperty(ctx, first[0]) }); err != nil {
+			t.Fatal(err)
+		}
+		rows := make([]store.NewPropertyRow, 1234) // more than one block of properties and of rooms
+		for i := range rows {
+			rows[i] = row(i)
+		}
+		ids, err := insert(rows)
+		if err != nil || len(ids) != len(rows) {
+			t.Fatalf("insert: %d ids, %v", len(ids), err)
+		}
+		for i, id := range ids {
+			if i > 0 && id <= ids[i-1] || id <= first[0] {
+				t.Fatalf("ids not increasing past the deleted one: %v", ids[max(0, i-1):i+1])
+			}
+			if i%97 != 0 && i != len(ids)-1 {
+				continue
+			}
+			p, err := st.Property(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := row(i)
+			if p.Name != want.Name || len(p.Rooms) != len(want.Rooms) {
+				t.Fatalf("property %d is %q with %d rooms, want %q with %d", id, p.Name, len(p.Rooms), want.Name, len(want.Rooms))
+			}
+			for j, r := range p.Rooms {
+				w := want.Rooms[j]
+				if r.Name != w.Name || *r.Area != *w.Area || *r.Level != *w.Level || fmt.Sprint(r.Features) != fmt.Sprint(w.Features) {
+					t.Errorf("property %d room %d: %+v, want %+v", id, j, r, w)
+				}
+			}
+		}
+		before, _ := st.Properties(ctx, store.ListFilter{OwnerID: owner, Limit: 2000})
+		bad := []store.NewPropertyRow{row(1), row(2)}
+		zero := realty.Area(0)
+		bad[1].Rooms[0].Area = &zero
+		if _, err := insert(bad); err == nil {
+			t.Error("a room of 0 m² was stored")
+		}
+		if after, _ := st.Properties(ctx, store.ListFilter{OwnerID: owner, Limit: 2000}); len(after) != len(before) {
+			t.Errorf("a failed bulk insert left %d properties", len(after)-len(before))
+		}
+	})
+}
