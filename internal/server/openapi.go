@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,8 +31,13 @@ func serveDocs(c echo.Context) error {
 	return c.HTMLBlob(http.StatusOK, docsPage)
 }
 
-// problemPage is the page of one problem type, or with no kinds the index.
-var problemPage = template.Must(template.New("problem").Parse(`<!doctype html>
+// problemPage is the page of one problem type, or with no kinds the index;
+// parsed on first use, not in every CLI command's start-up.
+var problemPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("problem").Parse(problemHTML))
+})
+
+const problemHTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>realty problem types</title>
 <style>body { font: 15px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 50rem; padding: 1rem 2rem; }
 td, th { padding: .25rem .75rem .25rem 0; text-align: left; vertical-align: top; }</style></head>
@@ -42,7 +48,7 @@ list every failing member in <code>errors</code>.</p>
 <table><tr><th>code</th><th>HTTP status</th><th>CLI exit code</th><th>meaning</th></tr>
 {{range .Kinds}}<tr><td><a href="/problems/{{.Code}}"><code>{{.Code}}</code></a></td><td>{{.Status}}</td><td>{{.Exit}}</td><td>{{.Phrase}}</td></tr>
 {{end}}</table></body></html>
-`))
+`
 
 // serveProblems documents the problem types of realty.Kinds: every one at
 // /problems, one at /problems/{code} (the problem's type).
@@ -64,7 +70,7 @@ func serveProblems(c echo.Context) error {
 		}
 	}
 	var b bytes.Buffer
-	if err := problemPage.Execute(&b, data); err != nil {
+	if err := problemPage().Execute(&b, data); err != nil {
 		return err
 	}
 	return c.HTMLBlob(http.StatusOK, b.Bytes())
