@@ -56,23 +56,30 @@ func digits(s string) bool {
 func AreaFromFloat(f float64) Area { return Area(math.Round(f * 100)) }
 
 // String formats the area in square metres without trailing zeros ("12.5").
-func (a Area) String() string {
-	s := strconv.FormatInt(int64(a)/100, 10)
-	if a < 0 && a > -100 {
-		s = "-0"
-	}
-	frac := int64(a) % 100
+func (a Area) String() string { return string(a.append(make([]byte, 0, 12))) }
+
+// append appends the area as String formats it, without allocating: it is
+// written for every room and every summary of a page.
+func (a Area) append(b []byte) []byte {
+	whole, frac := int64(a)/100, int64(a)%100
 	if frac < 0 {
 		frac = -frac
+		if whole == 0 {
+			b = append(b, '-')
+		}
 	}
-	if frac == 0 {
-		return s
+	b = strconv.AppendInt(b, whole, 10)
+	switch {
+	case frac == 0:
+		return b
+	case frac%10 == 0:
+		return append(b, '.', byte('0'+frac/10))
 	}
-	return strings.TrimSuffix(fmt.Sprintf("%s.%02d", s, frac), "0")
+	return append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
 }
 
 // MarshalJSON writes the area as a JSON number.
-func (a Area) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
+func (a Area) MarshalJSON() ([]byte, error) { return a.append(make([]byte, 0, 12)), nil }
 
 // UnmarshalJSON reads a JSON number with at most two decimals.
 func (a *Area) UnmarshalJSON(b []byte) error {

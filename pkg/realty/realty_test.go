@@ -51,6 +51,25 @@ func TestParseArea(t *testing.T) {
 	}
 }
 
+// TestAreaString: every area prints as the shortest decimal that parses back
+// to it, as a JSON number too.
+func TestAreaString(t *testing.T) {
+	for a, want := range map[realty.Area]string{0: "0", 5: "0.05", 50: "0.5", 100: "1", 1250: "12.5", 1205: "12.05",
+		1000000: "10000", -5: "-0.05", -50: "-0.5", -150: "-1.5", -100: "-1", -1205: "-12.05"} {
+		if got := a.String(); got != want {
+			t.Errorf("Area(%d).String() = %q, want %q", int64(a), got, want)
+		}
+		if b, _ := a.MarshalJSON(); string(b) != want {
+			t.Errorf("Area(%d).MarshalJSON() = %s, want %s", int64(a), b, want)
+		}
+	}
+	for a := realty.Area(-100000); a <= 100000; a += 7 {
+		if back, err := realty.ParseArea(a.String()); err != nil || back != a {
+			t.Fatalf("Area(%d) prints %q, which parses back to %d (%v)", int64(a), a.String(), int64(back), err)
+		}
+	}
+}
+
 func TestAreaScanIsExact(t *testing.T) {
 	t.Parallel()
 	var a realty.Area
