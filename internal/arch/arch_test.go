@@ -34,6 +34,7 @@ var allowed = map[string][]string{
 	"internal/arch":          {},
 	"scripts/loadtest/seed":  {"internal/store", "internal/service", "pkg/realty"},
 	"scripts/loadtest/abuse": {},
+	"scripts/loadtest/load":  {},
 }
 
 // wiring lists the only files of internal/cli that may open a backend: the
