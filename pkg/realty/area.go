@@ -18,7 +18,7 @@ const MaxArea Area = 10000 * 100
 // ParseArea parses a decimal number of square metres with at most two decimals.
 func ParseArea(s string) (Area, error) {
 	s = strings.TrimSpace(s)
-	bad := fmt.Errorf("%q is not an area in m² with at most 2 decimals", s)
+	bad := areaError(s)
 	if s == "" || len(s) > 20 {
 		return 0, bad
 	}
@@ -41,6 +41,14 @@ func ParseArea(s string) (Area, error) {
 		a = -a
 	}
 	return a, nil
+}
+
+// areaError says why s is not an area; an error type, so that the parse of
+// a valid area (a batch import holds thousands) formats no message.
+type areaError string
+
+func (e areaError) Error() string {
+	return fmt.Sprintf("%q is not an area in m² with at most 2 decimals", string(e))
 }
 
 func digits(s string) bool {

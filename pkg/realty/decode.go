@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -59,6 +60,13 @@ func DecodeJSON(data []byte, v any) error {
 // checkSyntax refuses what is not one JSON value, and lone UTF-16 surrogates
 // in string escapes, which encoding/json would turn into U+FFFD silently.
 func checkSyntax(b []byte) error {
+	if json.Valid(b) {
+		if at := loneSurrogate(b); at >= 0 {
+			return malformed("body", fmt.Sprintf("is not valid UTF-8 (a lone surrogate escape at byte %d)", at))
+		}
+		return nil
+	}
+	// Invalid: decode to say where and why.
 	dec := json.NewDecoder(bytes.NewReader(b))
 	var raw json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
@@ -68,13 +76,7 @@ func checkSyntax(b []byte) error {
 		}
 		return malformed("body", "is cut short")
 	}
-	if dec.More() {
-		return malformed("body", "has data after the JSON object")
-	}
-	if at := loneSurrogate(b); at >= 0 {
-		return malformed("body", fmt.Sprintf("is not valid UTF-8 (a lone surrogate escape at byte %d)", at))
-	}
-	return nil
+	return malformed("body", "has data after the JSON object")
 }
 
 // loneSurrogate returns the offset of a \uD800–\uDFFF escape that is not
@@ -147,8 +149,10 @@ func (w *walker) value(raw []byte, t reflect.Type, path string) {
 		return // encoding/json leaves the member as it is; validation decides
 	}
 	if leaf(t) {
-		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
-			w.invalid.Add(orBody(path), "%s", typeMessage(err, t, raw))
+		if !plainLeaf(raw, t) {
+			if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+				w.invalid.Add(orBody(path), "%s", typeMessage(err, t, raw))
+			}
 		}
 		return
 	}
@@ -162,16 +166,49 @@ func (w *walker) value(raw []byte, t reflect.Type, path string) {
 	}
 }
 
+// plainLeaf reports, without decoding, that raw decodes into t: a string
+// into a string, a whole number in range into an integer, and so on. It
+// answers false for the rest (types with their own decoding, mismatches),
+// which json.Unmarshal then decides.
+func plainLeaf(raw []byte, t reflect.Type) bool {
+	if reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return raw[0] == '"'
+	case reflect.Bool:
+		return raw[0] == 't' || raw[0] == 'f'
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		_, err := strconv.ParseInt(string(raw), 10, t.Bits())
+		return err == nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		_, err := strconv.ParseUint(string(raw), 10, t.Bits())
+		return err == nil
+	case reflect.Float32, reflect.Float64:
+		_, err := strconv.ParseFloat(string(raw), t.Bits())
+		return err == nil
+	}
+	return false
+}
+
+// The walk reads the document once, in place: objects and arrays are split
+// into their members by scanning bytes (the document is known to be valid
+// JSON), not decoded again at every level of nesting.
+
 func (w *walker) object(raw []byte, t reflect.Type, path string) {
 	fields := jsonFields(t)
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	_, _ = dec.Token() // {
 	seen := map[string]bool{}
-	for dec.More() {
-		tok, _ := dec.Token()
-		name, _ := tok.(string)
-		var member json.RawMessage
-		_ = dec.Decode(&member)
+	for i := skipSpace(raw, 1); raw[i] != '}'; {
+		end := skipString(raw, i)
+		name := memberName(raw[i:end])
+		i = skipSpace(raw, skipSpace(raw, end)+1) // past the colon
+		vend := skipValue(raw, i)
+		member := raw[i:vend]
+		i = skipSpace(raw, vend)
+		if raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
 		at := join(path, name)
 		if seen[name] {
 			w.malformed.Add(at, "is given more than once")
@@ -192,18 +229,82 @@ func (w *walker) object(raw []byte, t reflect.Type, path string) {
 }
 
 func (w *walker) array(raw []byte, elem reflect.Type, path string) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	_, _ = dec.Token() // [
-	for i := 0; dec.More(); i++ {
-		var item json.RawMessage
-		_ = dec.Decode(&item)
-		w.value(item, elem, fmt.Sprintf("%s[%d]", orBody(path), i))
+	for i, n := skipSpace(raw, 1), 0; raw[i] != ']'; n++ {
+		end := skipValue(raw, i)
+		w.value(raw[i:end], elem, orBody(path)+"["+strconv.Itoa(n)+"]")
+		i = skipSpace(raw, end)
+		if raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
 	}
+}
+
+// memberName decodes a member name (a JSON string, escapes allowed).
+func memberName(quoted []byte) string {
+	if bytes.IndexByte(quoted, '\\') < 0 {
+		return string(quoted[1 : len(quoted)-1])
+	}
+	var name string
+	_ = json.Unmarshal(quoted, &name)
+	return name
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string that starts at b[i].
+func skipString(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+// skipValue returns the index after the value that starts at b[i].
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				j = skipString(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	for j := i; j < len(b); j++ { // a number, true, false or null
+		switch b[j] {
+		case ',', '}', ']', ' ', '\t', '\r', '\n':
+			return j
+		}
+	}
+	return len(b)
 }
 
 // jsonFields maps the JSON member names of a struct to their types, those
 // of embedded structs included, as encoding/json flattens them.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
+	if f, ok := fieldsCache.Load(t); ok {
+		return f.(map[string]reflect.Type)
+	}
 	out := map[string]reflect.Type{}
 	for f := range t.Fields() {
 		tag := f.Tag.Get("json")
@@ -224,8 +325,12 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 		}
 		out[name] = f.Type
 	}
+	fieldsCache.Store(t, out)
 	return out
 }
+
+// fieldsCache holds jsonFields' answers by type (read-only maps).
+var fieldsCache sync.Map
 
 func otherCase(fields map[string]reflect.Type, name string) string {
 	for f := range fields {
