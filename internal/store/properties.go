@@ -305,32 +305,36 @@ func (tx *Tx) RoomSlots(ctx context.Context, propertyID int64) (count, last int,
 
 // InsertRooms inserts rooms at the positions after `after` (0 for a new
 // property) and their features, in one statement each, and returns the
-// rooms' ids in order. One room's id is the statement's LastInsertId;
-// several are read back by position, because auto-increment ids need not
-// be consecutive (MySQL's interleaved lock mode, Galera's increments).
+// rooms' ids in order. One room's id is the statement's LastInsertId, and
+// on SQLite the ids of several are consecutive (see InsertProperties); on
+// MySQL several are read back by position, because auto-increment ids need
+// not be consecutive there (interleaved lock mode, Galera's increments).
 func (tx *Tx) InsertRooms(ctx context.Context, propertyID int64, after int, rooms []realty.NewRoom) ([]int64, error) {
 	if len(rooms) == 0 {
 		return nil, nil
 	}
 	args := make([]any, 0, 7*len(rooms))
-	for i, r := range rooms {
-		args = append(args, propertyID, after+i+1, r.Type, r.Name, r.Area, r.Level, r.Description)
+	for i := range rooms {
+		args = appendRoom(args, propertyID, after+i+1, &rooms[i])
 	}
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO rooms (property_id, position, type, name, area, level, description)
-		VALUES `+placeholders(len(rooms), 7), args...)
-	if err != nil {
-		return nil, mapErr(err)
-	}
+	query := insertRooms + placeholders(len(rooms), 7)
 	ids := make([]int64, 0, len(rooms))
-	if len(rooms) == 1 {
-		id, err := res.LastInsertId()
+	if len(rooms) == 1 || tx.s.dialect == migrations.SQLite {
+		first, err := tx.insertConsecutive(ctx, query, len(rooms), args)
 		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
-	} else if err := sqlx.SelectContext(ctx, tx.tx, &ids, `SELECT id FROM rooms WHERE property_id = ? AND position > ?
-		ORDER BY position`, propertyID, after); err != nil {
-		return nil, mapErr(err)
+		for i := range rooms {
+			ids = append(ids, first+int64(i))
+		}
+	} else {
+		if _, err := tx.tx.ExecContext(ctx, query, args...); err != nil {
+			return nil, mapErr(err)
+		}
+		if err := sqlx.SelectContext(ctx, tx.tx, &ids, `SELECT id FROM rooms WHERE property_id = ? AND position > ?
+			ORDER BY position`, propertyID, after); err != nil {
+			return nil, mapErr(err)
+		}
 	}
 	if len(ids) != len(rooms) {
 		return nil, fmt.Errorf("inserted %d rooms, read back %d", len(rooms), len(ids))
@@ -341,13 +345,28 @@ func (tx *Tx) InsertRooms(ctx context.Context, propertyID int64, after int, room
 			features = append(features, ids[i], f)
 		}
 	}
-	if len(features) > 0 {
-		if _, err := tx.tx.ExecContext(ctx, "INSERT INTO room_features (room_id, feature) VALUES "+
-			placeholders(len(features)/2, 2), features...); err != nil {
-			return nil, mapErr(err)
-		}
+	if err := tx.insertFeatures(ctx, features); err != nil {
+		return nil, err
 	}
 	return ids, nil
+}
+
+// insertRooms starts an INSERT of rooms; appendRoom gives a row's values.
+const insertRooms = `INSERT INTO rooms (property_id, position, type, name, area, level, description) VALUES `
+
+func appendRoom(args []any, propertyID int64, position int, r *realty.NewRoom) []any {
+	return append(args, propertyID, position, r.Type, r.Name, r.Area, r.Level, r.Description)
+}
+
+// insertFeatures inserts (room id, feature) pairs, bulkRows pairs a statement.
+func (tx *Tx) insertFeatures(ctx context.Context, pairs []any) error {
+	for block := range slices.Chunk(pairs, 2*bulkRows) {
+		if _, err := tx.tx.ExecContext(ctx, "INSERT INTO room_features (room_id, feature) VALUES "+
+			placeholders(len(block)/2, 2), block...); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
 }
 
 // NewPropertyRow is a property row with its rooms, as an import writes it.
@@ -418,11 +437,9 @@ func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int6
 	for block := range slices.Chunk(rooms, bulkRows) {
 		args = args[:0]
 		for _, r := range block {
-			args = append(args, r.property, r.position, r.room.Type, r.room.Name, r.room.Area, r.room.Level, r.room.Description)
+			args = appendRoom(args, r.property, r.position, r.room)
 		}
-		first, err := tx.insertConsecutive(ctx, `INSERT INTO rooms
-			(property_id, position, type, name, area, level, description) VALUES `+placeholders(len(block), 7),
-			len(block), args)
+		first, err := tx.insertConsecutive(ctx, insertRooms+placeholders(len(block), 7), len(block), args)
 		if err != nil {
 			return nil, err
 		}
@@ -432,17 +449,14 @@ func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int6
 			}
 		}
 	}
-	for block := range slices.Chunk(features, 2*bulkRows) {
-		if _, err := tx.tx.ExecContext(ctx, "INSERT INTO room_features (room_id, feature) VALUES "+
-			placeholders(len(block)/2, 2), block...); err != nil {
-			return nil, mapErr(err)
-		}
+	if err := tx.insertFeatures(ctx, features); err != nil {
+		return nil, err
 	}
 	return ids, nil
 }
 
-// insertConsecutive runs a SQLite multi-row INSERT of n rows and returns the
-// id of its first row, the others following it.
+// insertConsecutive runs a multi-row INSERT of n rows and returns the id of
+// its first row, the others following it: on SQLite, or for one row.
 func (tx *Tx) insertConsecutive(ctx context.Context, query string, n int, args []any) (int64, error) {
 	res, err := tx.tx.ExecContext(ctx, query, args...)
 	if err != nil {
