@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/realtyhq/realty/internal/testdb"
 	"github.com/realtyhq/realty/pkg/client"
@@ -308,5 +309,36 @@ func TestServeWithoutMigrating(t *testing.T) {
 	}
 	if got := ready(); got != http.StatusOK {
 		t.Errorf("readyz after migrating: %d, want 200", got)
+	}
+}
+
+// TestNoTerminalQueries: commands other than 'realty tui' never query the
+// terminal (bubbletea v1 asked every process for its background colour, and
+// under a terminal that never answers each command waited 5 s). Run under a
+// pseudo-terminal with script(1) and NO_COLOR set, they write no escape
+// sequence at all.
+func TestNoTerminalQueries(t *testing.T) {
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) is not installed")
+	}
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "realty.db")
+	for _, args := range []string{"version", "property list --db " + db, "--help"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		log := filepath.Join(t.TempDir(), "typescript")
+		cmd := exec.CommandContext(ctx, script, "-qec", filepath.Join(binDir, "realty")+" "+args, log)
+		cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "REALTY_CONFIG_DIR="+t.TempDir(), "TERM=xterm-256color", "NO_COLOR=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("realty %s under a terminal: %v\n%s", args, err, out)
+		}
+		typescript, err := os.ReadFile(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i := strings.IndexByte(string(typescript), 0x1b); i >= 0 {
+			t.Errorf("realty %s wrote an escape sequence to the terminal: %q", args, typescript[i:min(len(typescript), i+16)])
+		}
 	}
 }

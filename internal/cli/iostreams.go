@@ -8,8 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
+	"charm.land/lipgloss/v2"
 	"golang.org/x/term"
 )
 
@@ -36,12 +35,9 @@ func SystemIO() *IO {
 func (s *IO) Color() bool { return s.OutTTY && s.Env("NO_COLOR") == "" }
 
 // bold renders text in bold with the styling library, for the output stream:
-// call it only when Color says so (the renderer is told it may, rather than
-// asking the terminal).
+// call it only when Color says so (nothing asks the terminal).
 func (s *IO) bold(text string) string {
-	r := lipgloss.NewRenderer(s.Out)
-	r.SetColorProfile(termenv.ANSI)
-	return r.NewStyle().Bold(true).Render(text)
+	return lipgloss.NewStyle().Bold(true).Render(text)
 }
 
 func (s *IO) reader() *bufio.Reader {

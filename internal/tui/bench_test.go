@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/realtyhq/realty/internal/service"
 	"github.com/realtyhq/realty/internal/store"
@@ -76,7 +76,7 @@ func BenchmarkScroll(b *testing.B) {
 	d := &driver{t: &testing.T{}, m: tui.New(context.Background(), tui.Config{Service: svc, Where: "bench"})}
 	d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
 	d.run(d.m.Init())
-	down := tea.KeyMsg{Type: tea.KeyDown}
+	down := tea.KeyPressMsg{Code: tea.KeyDown}
 	for b.Loop() {
 		d.process(down)
 		_ = d.screen()

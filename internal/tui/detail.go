@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -34,7 +34,7 @@ func (m *Model) onProperty(msg propertyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	k, d := m.keys, &m.detail
 	if d.p == nil {
 		if key.Matches(msg, k.Back) {

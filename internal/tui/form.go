@@ -6,10 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -35,7 +34,9 @@ func newField(label, value, placeholder string, secret bool) field {
 	in.SetValue(value)
 	in.Placeholder = placeholder
 	in.CharLimit = 4000
-	in.Cursor.SetMode(cursor.CursorStatic) // no blink timers: nothing runs in the background
+	st := in.Styles()
+	st.Cursor.Blink = false // no blink timers: nothing runs in the background
+	in.SetStyles(st)
 	if secret {
 		in.EchoMode = textinput.EchoPassword
 		in.EchoCharacter = '•'
@@ -54,7 +55,7 @@ func (m *Model) closeForm() {
 	m.form, m.view = nil, m.back
 }
 
-func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	f := m.form
 	switch msg.String() {
 	case "esc":
@@ -111,7 +112,7 @@ func (m *Model) formView() string {
 		if i == f.focus {
 			marker = "> "
 		}
-		fl.input.Width = width
+		fl.input.SetWidth(width)
 		b.WriteString(marker + labelStyle.Render(fmt.Sprintf("%-12s", fl.label)) + " " + fl.input.View() + "\n")
 	}
 	b.WriteString("\n" + dimStyle.Render("enter: next field, and save on the last one") + "\n")
@@ -435,7 +436,7 @@ func (m *Model) confirm(question string, yes tea.Cmd) {
 	m.view = viewConfirm
 }
 
-func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "y", "Y":
 		m.setStatus("Working…", nil)

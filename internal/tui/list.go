@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -88,7 +88,7 @@ func (m *Model) prefetch() tea.Cmd {
 	return m.loadPage(l.next)
 }
 
-func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	k, l := m.keys, &m.list
 	rows := m.tableRows()
 	switch {

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -72,7 +72,7 @@ func (m *Model) onCities(msg citiesMsg) {
 // matchingCities are the cities shown: the server matched them.
 func (m *Model) matchingCities() []realty.CityCount { return m.pick.cities }
 
-func (m *Model) cityKey(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) cityKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := &m.pick
 	matches := m.matchingCities()
 	switch msg.String() {
@@ -118,7 +118,7 @@ func (m *Model) openTypes() {
 	m.back, m.view = m.view, viewTypes
 }
 
-func (m *Model) typeKey(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) typeKey(msg tea.KeyPressMsg) tea.Cmd {
 	p, k := &m.pick, m.keys
 	switch {
 	case msg.String() == "esc" || msg.String() == "q":

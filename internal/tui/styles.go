@@ -1,6 +1,6 @@
 package tui
 
-import "github.com/charmbracelet/lipgloss"
+import "charm.land/lipgloss/v2"
 
 // styles use the terminal's own colours (ANSI 1-15), so they follow its
 // theme; lipgloss drops colours on terminals without them and with NO_COLOR.

@@ -1,4 +1,4 @@
-// Package tui is realty's terminal interface (bubbletea): browse properties,
+// Package tui is realty's terminal interface (Bubble Tea v2): browse properties,
 // filter them by city and type, open one with its rooms, and, logged in,
 // create properties and edit your own. It talks to a realty.Service only, so
 // it behaves the same on a local database and through a server.
@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -33,7 +33,7 @@ type Config struct {
 
 // Run shows the TUI until the user quits or ctx is done.
 func Run(ctx context.Context, b Config, in io.Reader, out io.Writer) error {
-	p := tea.NewProgram(New(ctx, b), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	p := tea.NewProgram(New(ctx, b), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
@@ -210,7 +210,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.help.Width = msg.Width
+		m.help.SetWidth(msg.Width)
 		m.list.clamp(m.tableRows())
 		return m, nil
 	case meMsg:
@@ -227,13 +227,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onLogin(msg)
 	case writeMsg:
 		return m, m.onWrite(msg)
-	case tea.KeyMsg:
+	case tea.KeyPressMsg:
 		return m, m.onKey(msg)
 	}
 	return m, nil
 }
 
-func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return tea.Quit
 	}

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/realtyhq/realty/internal/server"
 	"github.com/realtyhq/realty/internal/service"
@@ -20,8 +20,6 @@ import (
 	"github.com/realtyhq/realty/pkg/client"
 	"github.com/realtyhq/realty/pkg/realty"
 )
-
-func init() { lipgloss.SetColorProfile(termenv.Ascii) } // no colour: screens compare as text
 
 // world is a backend with two users, Alice and Bob, in one mode.
 type world struct {
@@ -148,26 +146,28 @@ func (d *driver) run(cmd tea.Cmd) {
 	}
 }
 
-var special = map[string]tea.KeyType{"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "up": tea.KeyUp,
-	"down": tea.KeyDown, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp, "ctrl+s": tea.KeyCtrlS, "backspace": tea.KeyBackspace,
-	"ctrl+u": tea.KeyCtrlU, "end": tea.KeyEnd, "shift+tab": tea.KeyShiftTab}
+var special = map[string]tea.Key{"enter": {Code: tea.KeyEnter}, "esc": {Code: tea.KeyEscape}, "tab": {Code: tea.KeyTab},
+	"up": {Code: tea.KeyUp}, "down": {Code: tea.KeyDown}, "pgdown": {Code: tea.KeyPgDown}, "pgup": {Code: tea.KeyPgUp},
+	"ctrl+s": {Code: 's', Mod: tea.ModCtrl}, "backspace": {Code: tea.KeyBackspace}, "ctrl+u": {Code: 'u', Mod: tea.ModCtrl},
+	"ctrl+c": {Code: 'c', Mod: tea.ModCtrl}, "end": {Code: tea.KeyEnd}, "shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift}}
 
-// keys presses keys: names of special keys, or single characters.
+// keys presses keys: names of special keys, or characters (several
+// characters arrive together, as in one read of a fast typist's input).
 func (d *driver) keys(keys ...string) *driver {
 	for _, k := range keys {
-		if t, ok := special[k]; ok {
-			d.process(tea.KeyMsg{Type: t})
+		if key, ok := special[k]; ok {
+			d.process(tea.KeyPressMsg(key))
 		} else {
-			d.process(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+			d.process(tea.KeyPressMsg{Code: []rune(k)[0], Text: k})
 		}
 	}
 	return d
 }
 
-// typ types text into the focused field.
+// typ types text into the focused field, a key at a time.
 func (d *driver) typ(text string) *driver {
 	for _, r := range text {
-		d.process(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		d.process(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 	return d
 }
@@ -175,7 +175,8 @@ func (d *driver) typ(text string) *driver {
 // clear empties the focused field.
 func (d *driver) clear() *driver { return d.keys("ctrl+u") }
 
-func (d *driver) screen() string { return d.m.View() }
+// screen is what the terminal shows, without styles.
+func (d *driver) screen() string { return ansi.Strip(d.m.View().Content) }
 
 // want fails unless the screen shows every text.
 func (d *driver) want(texts ...string) *driver {

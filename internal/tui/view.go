@@ -4,12 +4,20 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 )
 
-// View draws the screen: a title, the current view, the status line and the
-// keys of the view, never more lines than the terminal has.
-func (m *Model) View() string {
+// View draws the screen, on the terminal's alternate screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.Screen())
+	v.AltScreen = true
+	return v
+}
+
+// Screen is the screen's text: a title, the current view, the status line
+// and the keys of the view, never more lines than the terminal has.
+func (m *Model) Screen() string {
 	var body string
 	var keys bindings
 	sub := m.filterLine()
