@@ -34,8 +34,9 @@ type CityListOptions struct {
 func NewCmdCityList(f *Factory, runF func(context.Context, *CityListOptions) error) *cobra.Command {
 	opts := &CityListOptions{Service: f.Service, Print: f.Print}
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the cities that have properties, with their counts",
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the cities that have properties, with their counts",
 		Long: `List the cities that have at least one property, with how many, in
 alphabetical order of their keys (case and accents ignored), a page at a time
 (20 by default, at most 100). --prefix keeps the cities whose name starts

@@ -41,8 +41,9 @@ type PropertyListOptions struct {
 func NewCmdPropertyList(f *Factory, runF func(context.Context, *PropertyListOptions) error) *cobra.Command {
 	opts := &PropertyListOptions{Service: f.Service, Print: f.Print}
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List properties, optionally of one city, type or owner",
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List properties, optionally of one city, type or owner",
 		Long: `List properties, oldest first, a page at a time (20 by default, at most 100).
 --city ignores case, accents and hyphens: "saint etienne" finds "Saint-Étienne".
 Follow the printed --cursor for the next page, or pass --all for every page.`,
@@ -423,6 +424,7 @@ func newPropertyDeleteCmd(f *Factory) *cobra.Command {
 	var ifVersion int64
 	cmd := &cobra.Command{
 		Use:               "delete PROPERTY_ID",
+		Aliases:           []string{"rm"},
 		Short:             "Delete a property of yours, with its rooms",
 		Long:              "Delete a property and all its rooms. Only the owner can. On a terminal, realty asks first unless --yes; elsewhere --yes is required.",
 		Example:           "  realty property delete 42\n  realty property delete 42 --yes",
