@@ -324,7 +324,7 @@ func TestNoTerminalQueries(t *testing.T) {
 	}
 	t.Parallel()
 	db := "sqlite:" + filepath.Join(t.TempDir(), "realty.db")
-	for _, args := range []string{"version", "property list --db " + db, "--help"} {
+	for _, args := range []string{"version", "migrate up --db " + db, "property list --db " + db, "--help"} {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		log := filepath.Join(t.TempDir(), "typescript")

@@ -138,6 +138,13 @@ func newAuthStatusCmd(f *Factory) *cobra.Command {
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			token, err := f.token(ctx)
+			if err != nil {
+				return err
+			}
+			if token == "" { // say so without opening the backend
+				return fmt.Errorf("not logged in: %w", realty.ErrUnauthenticated)
+			}
 			svc, err := f.Service(ctx)
 			if err != nil {
 				return err

@@ -95,6 +95,7 @@ func describe(err error, remote bool) (msg, hint string) {
 	if errors.As(err, &h) {
 		return err.Error(), h.hint
 	}
+
 	pair := hints[realty.KindOf(err).Code]
 	hint = pair[0]
 	if remote && pair[1] != "" {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/realtyhq/realty/internal/service"
 	"github.com/realtyhq/realty/internal/store"
+	"github.com/realtyhq/realty/migrations"
 	"github.com/realtyhq/realty/pkg/client"
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -22,6 +24,9 @@ type Factory struct {
 	Creds  *Logins
 	DBURL  string // --db
 	Server string // --server
+	// Create lets the command create the local database when it does not
+	// exist; otherwise a missing SQLite file is an error (see creators).
+	Create bool
 
 	st *store.Store
 	be tokenServices
@@ -90,7 +95,15 @@ func (f *Factory) Store(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, u)
+	open := store.OpenExisting
+	if f.Create {
+		open = store.Open
+	}
+	st, err := open(ctx, u)
+	var missing *store.MissingError
+	if errors.As(err, &missing) {
+		return nil, withHint(err, "check --db or REALTY_DB; 'realty user register', 'realty demo' or 'realty migrate up' create it")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -144,11 +157,14 @@ func (f *Factory) BackendKey(ctx context.Context) (string, error) {
 		}
 		return u, nil
 	}
-	st, err := f.Store(ctx)
+	if f.st != nil {
+		return f.st.String(), nil
+	}
+	u, err := f.dbURL()
 	if err != nil {
 		return "", err
 	}
-	return st.String(), nil
+	return store.Location(u) // without opening: a missing database has no log-in
 }
 
 // Service returns a realty.Service acting for the stored log-in of this
@@ -188,4 +204,23 @@ func (f *Factory) Close() error {
 		return nil
 	}
 	return f.st.Close()
+}
+
+// MigrationStatus lists the migrations of the database; a missing SQLite
+// file (which 'migrate status' does not create) has every one pending.
+func (f *Factory) MigrationStatus(ctx context.Context) ([]migrations.Status, error) {
+	st, err := f.Store(ctx)
+	var missing *store.MissingError
+	if errors.As(err, &missing) {
+		all, err := migrations.Load(migrations.SQLite)
+		list := make([]migrations.Status, len(all))
+		for i, m := range all {
+			list[i] = migrations.Status{Migration: m}
+		}
+		return list, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return st.Migrations(ctx)
 }

@@ -53,11 +53,7 @@ func newMigrateStatusCmd(f *Factory) *cobra.Command {
 		Example: "  realty migrate status",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := f.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			list, err := st.Migrations(cmd.Context())
+			list, err := f.MigrationStatus(cmd.Context())
 			if err != nil {
 				return err
 			}

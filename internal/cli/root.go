@@ -83,6 +83,7 @@ commands behave the same in every mode.`,
 	root.SetErr(f.IO.Err)
 	root.SetIn(f.IO.In)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { f.Create = creators[cmd.CommandPath()] }
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.DBURL, "db", "", "database URL: sqlite:PATH or mysql://user:pass@host:3306/name (env REALTY_DB)")
@@ -104,6 +105,13 @@ commands behave the same in every mode.`,
 	refuseUnknownSubcommands(root)
 	return root
 }
+
+// creators are the commands that create the local database when it does
+// not exist: those that can do something on an empty one. The others, and
+// completion, only open an existing database, so that a mistyped --db is
+// an error rather than a new empty file.
+var creators = map[string]bool{"realty serve": true, "realty migrate up": true, "realty demo": true,
+	"realty tui": true, "realty user register": true}
 
 // refuseUnknownSubcommands makes every command group (realty property,
 // realty user...) fail on an unknown subcommand, as the root does: cobra

@@ -26,6 +26,7 @@ func TestTUILoginStoresTheTokenLikeAuthLogin(t *testing.T) {
 	}
 	ctx := context.Background()
 	f := newFactory()
+	f.Create = true // as 'realty tui' may
 	defer f.Close()
 	anon, err := f.ServiceFor(ctx, "")
 	if err != nil {

@@ -64,6 +64,41 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 	return nil, fmt.Errorf("unsupported database URL %q: use sqlite:PATH or mysql://user:pass@host:3306/name", Redact(dbURL))
 }
 
+// Location names the database of a URL without its password, as the
+// opened Store's String does, without opening it.
+func Location(dbURL string) (string, error) {
+	if strings.HasPrefix(dbURL, "mysql://") {
+		cfg, err := MySQLConfig(dbURL)
+		if err != nil {
+			return "", err
+		}
+		return mysqlLocation(cfg), nil
+	}
+	return "sqlite:" + sqlitePath(dbURL), nil
+}
+
+func mysqlLocation(cfg *mysql.Config) string {
+	return "mysql://" + cfg.User + "@" + cfg.Addr + "/" + cfg.DBName
+}
+
+// OpenExisting opens a database as Open does, but never creates one: an
+// SQLite file that does not exist is a *MissingError (commands that only
+// read must not leave an empty database behind a mistyped path).
+func OpenExisting(ctx context.Context, dbURL string) (*Store, error) {
+	if strings.HasPrefix(dbURL, "sqlite:") {
+		path := sqlitePath(dbURL)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, &MissingError{Path: path}
+		}
+	}
+	return Open(ctx, dbURL)
+}
+
+// MissingError says that there is no database where one was expected.
+type MissingError struct{ Path string }
+
+func (e *MissingError) Error() string { return "there is no realty database at " + e.Path }
+
 func sqlitePath(dbURL string) string {
 	return strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//")
 }
@@ -194,7 +229,7 @@ func openMySQL(ctx context.Context, dbURL string) (*Store, error) {
 	db.SetConnMaxLifetime(3 * time.Minute)
 	db.SetConnMaxIdleTime(time.Minute)
 	s := &Store{dialect: migrations.MySQL, read: db, write: db, forUpdate: " FOR UPDATE",
-		location: "mysql://" + cfg.User + "@" + cfg.Addr + "/" + cfg.DBName}
+		location: mysqlLocation(cfg)}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, mapErr(fmt.Errorf("connect to %s: %w", s.location, err))
