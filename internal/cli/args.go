@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/realtyhq/realty/pkg/realty"
 )
 
 // noArgs, exactArgs: cobra's validators, but failing with a usage error (exit 2).
@@ -31,4 +33,13 @@ func parseID(what, s string) (int64, error) {
 		return 0, usageErrorf("%s must be a positive number, got %q", what, s)
 	}
 	return id, nil
+}
+
+// checkLimit refuses a --limit outside 1 to realty.MaxPageSize: a usage
+// error, rather than a page silently capped at the maximum.
+func checkLimit(n int) error {
+	if n < 1 || n > realty.MaxPageSize {
+		return usageErrorf("--limit must be from 1 to %d, got %d", realty.MaxPageSize, n)
+	}
+	return nil
 }

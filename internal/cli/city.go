@@ -22,11 +22,10 @@ func newCityCmd(f *Factory) *cobra.Command {
 
 // CityListOptions is what 'realty city list' works with.
 type CityListOptions struct {
-	Service  func(context.Context) (realty.Service, error)
-	Print    *Printer
-	Filter   realty.CityFilter
-	LimitSet bool // --limit was given (then it must be at least 1)
-	All      bool
+	Service func(context.Context) (realty.Service, error)
+	Print   *Printer
+	Filter  realty.CityFilter
+	All     bool
 }
 
 // NewCmdCityList builds 'realty city list'; runF, when not nil, replaces
@@ -46,7 +45,6 @@ with it. Follow the printed --cursor for the next page, or pass --all.`,
   realty city list --all --jq '.items[] | select(.count > 10) | .city'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.LimitSet = cmd.Flags().Changed("limit")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -62,12 +60,12 @@ with it. Follow the printed --cursor for the next page, or pass --all.`,
 }
 
 func cityListRun(ctx context.Context, opts *CityListOptions) error {
+	if err := checkLimit(opts.Filter.Limit); err != nil {
+		return err
+	}
 	svc, err := opts.Service(ctx)
 	if err != nil {
 		return err
-	}
-	if opts.LimitSet && opts.Filter.Limit < 1 {
-		return realty.Invalid("limit", "must be at least 1")
 	}
 	filter := opts.Filter
 	page, err := pages(filter.Cursor, opts.All, func(cursor string) (realty.Page[realty.CityCount], error) {

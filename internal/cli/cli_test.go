@@ -130,7 +130,8 @@ func TestExitCodes(t *testing.T) {
 			{"invalid", "", []string{"property", "create", "--name", "", "--type", "castle", "--city", "Lyon"}, cli.ExitInvalid, "type: must be one of"},
 			{"invalid room spec", "", []string{"property", "create", "--name", "X", "--type", "house", "--city", "Lyon", "--room", "bedroom,area=big"}, cli.ExitInvalid, "rooms[0]"},
 			{"invalid birth date", "", []string{"user", "update", "--birth-date", "1800-01-01"}, cli.ExitInvalid, "birth_date"},
-			{"invalid limit", "", []string{"property", "list", "--limit", "0"}, cli.ExitInvalid, "limit"},
+			{"limit out of range", "", []string{"property", "list", "--limit", "0"}, cli.ExitUsage, "--limit must be from 1 to 100"},
+			{"limit over the maximum", "", []string{"property", "list", "--limit", "101"}, cli.ExitUsage, "got 101"},
 		}
 		for _, c := range cases {
 			r := h.run(c.stdin, false, c.args...)

@@ -35,7 +35,7 @@ func TestCommandsParseIntoOptions(t *testing.T) {
 	var list *PropertyListOptions
 	execute(t, NewCmdPropertyList(f, func(_ context.Context, o *PropertyListOptions) error { list = o; return nil }),
 		"--city", "Saint-Étienne", "--type", "Loft", "--owner", "me", "--limit", "5", "--all")
-	if list.Filter.City != "Saint-Étienne" || list.Type != "Loft" || list.Owner != "me" || list.Filter.Limit != 5 || !list.LimitSet || !list.All {
+	if list.Filter.City != "Saint-Étienne" || list.Type != "Loft" || list.Owner != "me" || list.Filter.Limit != 5 || !list.All {
 		t.Errorf("property list options: %+v", list)
 	}
 	var update *PropertyUpdateOptions
@@ -58,7 +58,7 @@ func TestCommandsParseIntoOptions(t *testing.T) {
 	}
 	var cities *CityListOptions
 	execute(t, NewCmdCityList(f, func(_ context.Context, o *CityListOptions) error { cities = o; return nil }), "--prefix", "sai")
-	if cities.Filter.Prefix != "sai" || cities.LimitSet || cities.Filter.Limit != realty.DefaultPageSize {
+	if cities.Filter.Prefix != "sai" || cities.Filter.Limit != realty.DefaultPageSize {
 		t.Errorf("city list options: %+v", cities)
 	}
 	var serve *ServeOptions
@@ -99,8 +99,10 @@ func TestRunFunctionsWithoutCobra(t *testing.T) {
 	if svc.got.Prefix != "saint" || svc.got.Limit != 5 || out.String() != "Saint-Étienne\t3\n" {
 		t.Errorf("asked %+v, printed %q", svc.got, out.String())
 	}
-	opts.LimitSet, opts.Filter.Limit = true, 0
-	if err := cityListRun(context.Background(), opts); realty.KindOf(err).Code != "validation_failed" {
-		t.Errorf("--limit 0: %v", err)
+	for _, limit := range []int{0, -1, realty.MaxPageSize + 1} {
+		opts.Filter.Limit = limit
+		if err := cityListRun(context.Background(), opts); ExitCode(err) != ExitUsage {
+			t.Errorf("--limit %d: %v, want a usage error", limit, err)
+		}
 	}
 }

@@ -27,13 +27,12 @@ func newPropertyCmd(f *Factory) *cobra.Command {
 
 // PropertyListOptions is what 'realty property list' works with.
 type PropertyListOptions struct {
-	Service  func(context.Context) (realty.Service, error)
-	Print    *Printer
-	Filter   realty.PropertyFilter
-	Type     string // --type, any spelling of a type
-	Owner    string // --owner: a user id or "me"
-	LimitSet bool   // --limit was given (then it must be at least 1)
-	All      bool
+	Service func(context.Context) (realty.Service, error)
+	Print   *Printer
+	Filter  realty.PropertyFilter
+	Type    string // --type, any spelling of a type
+	Owner   string // --owner: a user id or "me"
+	All     bool
 }
 
 // NewCmdPropertyList builds 'realty property list'; runF, when not nil,
@@ -52,7 +51,6 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
   realty property list --all --json --jq '.items[].name'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.LimitSet = cmd.Flags().Changed("limit")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -72,6 +70,9 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 }
 
 func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
+	if err := checkLimit(opts.Filter.Limit); err != nil {
+		return err
+	}
 	svc, err := opts.Service(ctx)
 	if err != nil {
 		return err
@@ -82,9 +83,6 @@ func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
 	}
 	if filter.OwnerID, err = resolveOwner(ctx, svc, opts.Owner); err != nil {
 		return err
-	}
-	if opts.LimitSet && filter.Limit < 1 {
-		return realty.Invalid("limit", "must be at least 1")
 	}
 	page, err := listPages(ctx, svc, filter, opts.All)
 	if err != nil {

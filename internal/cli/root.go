@@ -97,7 +97,7 @@ commands behave the same in every mode.`,
 		c.GroupID = "data"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{NewCmdServe(f, nil), NewCmdDemo(f, nil), newMigrateCmd(f), newCompletionCmd(), newVersionCmd()} {
+	for _, c := range []*cobra.Command{NewCmdServe(f, nil), NewCmdDemo(f, nil), newMigrateCmd(f), newCompletionCmd(), newVersionCmd(f)} {
 		c.GroupID = "admin"
 		root.AddCommand(c)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -21,14 +22,20 @@ func version() string {
 	return "dev"
 }
 
-func newVersionCmd() *cobra.Command {
+func newVersionCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print realty's version",
-		Long:    "Print the version of this realty binary.",
-		Example: "  realty version",
+		Long:    "Print the version of this realty binary, and with --json the Go version it was built with.",
+		Example: "  realty version\n  realty version --jq .version",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.Print.Machine() {
+				return f.Print.JSONOut(struct {
+					Version string `json:"version"`
+					Go      string `json:"go"`
+				}{version(), runtime.Version()})
+			}
 			_, err := fmt.Fprintf(cmd.OutOrStdout(), "realty %s\n", version())
 			return err
 		},
