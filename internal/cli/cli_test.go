@@ -119,7 +119,7 @@ func TestExitCodes(t *testing.T) {
 			{"delete without --yes off a terminal", "", []string{"property", "delete", id}, cli.ExitUsage, "--yes"},
 			{"prompt impossible", "", []string{"user", "register", "--first-name", "C", "--last-name", "D"}, cli.ExitUsage, "--email"},
 			{"bad jq", "", []string{"property", "show", id, "--jq", ".["}, cli.ExitUsage, "--jq"},
-			{"not found", "", []string{"property", "show", "99999"}, cli.ExitNotFound, "not found"},
+			{"not found", "", []string{"property", "show", "99999"}, cli.ExitNotFound, "property 99999 does not exist"},
 			{"unknown room of someone else's property", "", []string{"room", "remove", id, "99999", "--yes"}, cli.ExitForbidden, "belongs to someone else"},
 			{"bad credentials", "wrong-password\n", []string{"auth", "login", "--email", "alice@example.com", "--password-stdin"}, cli.ExitUnauthorized, "wrong email or password"},
 			{"forbidden rename", "", []string{"property", "update", id, "--name", "Mine now"}, cli.ExitForbidden, "belongs to someone else"},
@@ -338,5 +338,40 @@ func TestUnreachableServerExitsOne(t *testing.T) {
 	r = h.run("", false, "property", "list", "--server", "localhost:8080")
 	if r.code != cli.ExitUsage {
 		t.Errorf("a server URL without scheme: exit %d, %q", r.code, r.err)
+	}
+}
+
+// TestHintsNameTheRealCause: when a command is not logged in or cannot reach
+// the API, the hint says why: REALTY_TOKEN set but not valid, a log-in
+// stored for the same server under another name, a --server URL that
+// includes the API's path.
+func TestHintsNameTheRealCause(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	h.registerAndLogin("Alice")
+	h.env["REALTY_TOKEN"] = "rty_bogus"
+	if r := h.run("", false, "user", "me"); r.code != cli.ExitUnauthorized || !strings.Contains(r.err, "hint: REALTY_TOKEN is set but not valid here") {
+		t.Errorf("REALTY_TOKEN=bogus: exit %d, %q", r.code, r.err)
+	}
+	delete(h.env, "REALTY_TOKEN")
+
+	dir := filepath.Join(h.env["HOME"], ".config", "realty")
+	creds := `{"backends": {"http://127.0.0.1:1": {"token": "rty_x", "user_id": 1, "email": "a@example.com"}}}`
+	if err := os.WriteFile(filepath.Join(dir, "credentials.json"), []byte(creds), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := h.run("", false, "auth", "status", "--server", "http://localhost:1")
+	if r.code != cli.ExitUnauthorized || !strings.Contains(r.err, "you are logged in at http://127.0.0.1:1, the same server under another name") {
+		t.Errorf("logged in at 127.0.0.1, using localhost: exit %d, %q", r.code, r.err)
+	}
+	if r := h.run("", false, "auth", "status", "--server", "http://localhost:2"); strings.Contains(r.err, "same server") {
+		t.Errorf("another port is another server: %q", r.err)
+	}
+
+	r = h.run("", false, "property", "list", "--server", "http://127.0.0.1:1/v1")
+	if r.code != cli.ExitUsage || !strings.Contains(r.err, "without the API's path: http://127.0.0.1:1, not http://127.0.0.1:1/v1") {
+		t.Errorf("--server with /v1: exit %d, %q", r.code, r.err)
+	}
+	if r := h.run("", false, "user", "me"); strings.Contains(r.err, ": not authenticated") || strings.Contains(r.err, ": forbidden") {
+		t.Errorf("a Go error suffix in a message: %q", r.err)
 	}
 }

@@ -61,6 +61,20 @@ func (c *Logins) Get(key string) (credential, error) {
 	return cf.Backends[key], err
 }
 
+// Keys lists the backends with a log-in, in no order (none if the file
+// cannot be read).
+func (c *Logins) Keys() []string {
+	if c.err != nil {
+		return nil
+	}
+	cf, _ := loadCredentials(c.dir)
+	keys := make([]string, 0, len(cf.Backends))
+	for k := range cf.Backends {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
 // Set stores the log-in of a backend; a zero credential forgets it.
 func (c *Logins) Set(key string, cred credential) error {
 	if c.err != nil {

@@ -93,13 +93,34 @@ func describe(err error, remote bool) (msg, hint string) {
 	}
 	var h *hinted
 	if errors.As(err, &h) {
-		return err.Error(), h.hint
+		return sentence(err), h.hint
 	}
-
 	pair := hints[realty.KindOf(err).Code]
 	hint = pair[0]
 	if remote && pair[1] != "" {
 		hint = pair[1]
 	}
-	return err.Error(), hint
+	return sentence(err), hint
+}
+
+// sentence is an error's message for people: without the trailing name of
+// the sentinel that classifies it (": forbidden", ": not authenticated"),
+// which only says again what the message and the exit code say. What is
+// not found says so: "property 42 does not exist".
+func sentence(err error) string {
+	msg, k := err.Error(), realty.KindOf(err)
+	if k.Err == nil {
+		return msg
+	}
+	suffix := ": " + k.Err.Error()
+	if !strings.HasSuffix(msg, suffix) {
+		return msg
+	}
+	for strings.HasSuffix(msg, suffix) {
+		msg = strings.TrimSuffix(msg, suffix)
+	}
+	if k.Code == "not_found" {
+		return msg + " does not exist"
+	}
+	return msg
 }

@@ -121,6 +121,10 @@ func (f *Factory) backend(ctx context.Context) (tokenServices, error) {
 		if f.DBURL != "" {
 			return nil, usageErrorf("--db and --server cannot go together: the server has its own database")
 		}
+		if p, err := url.Parse(u); err == nil && strings.HasSuffix(strings.TrimSuffix(p.Path, "/"), "/v1") {
+			return nil, usageErrorf("--server is the server's address, without the API's path: %s, not %s",
+				strings.TrimSuffix(strings.TrimSuffix(u, "/"), "/v1"), u)
+		}
 		c, err := client.New(u, client.WithUserAgent("realty-cli/"+version()))
 		if err != nil {
 			return nil, usageErrorf("%v", err)
@@ -223,4 +227,41 @@ func (f *Factory) MigrationStatus(ctx context.Context) ([]migrations.Status, err
 		return nil, err
 	}
 	return st.Migrations(ctx)
+}
+
+// loginHint says why a command found itself not logged in, when the cause
+// is not the usual one: REALTY_TOKEN set but not valid here, or a log-in
+// stored for the same server under another name (localhost, 127.0.0.1).
+func (f *Factory) loginHint(ctx context.Context) string {
+	if f.IO.Env("REALTY_TOKEN") != "" {
+		return "REALTY_TOKEN is set but not valid here (expired, revoked, or from another backend): " +
+			"unset it, or set it to a token of this backend"
+	}
+	key, err := f.BackendKey(ctx)
+	if err != nil {
+		return ""
+	}
+	if c, err := f.Creds.Get(key); err != nil || c.Token != "" {
+		return "" // logged in here: the token expired or was revoked
+	}
+	for _, other := range f.Creds.Keys() {
+		if sameServer(key, other) {
+			return fmt.Sprintf("you are logged in at %s, the same server under another name: use --server %s, "+
+				"or log in here with 'realty auth login'", other, other)
+		}
+	}
+	return ""
+}
+
+// sameServer reports whether two server URLs name the same server on this
+// machine under different names (localhost, 127.0.0.1, [::1]).
+func sameServer(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	if errA != nil || errB != nil || a == b || ua.Host == "" || ub.Host == "" {
+		return false
+	}
+	loopback := func(h string) bool { return h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.") }
+	return ua.Scheme == ub.Scheme && ua.Port() == ub.Port() && ua.Path == ub.Path &&
+		loopback(ua.Hostname()) && loopback(ub.Hostname())
 }

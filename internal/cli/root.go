@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/realtyhq/realty/pkg/realty"
 )
 
 // Main runs realty with the process's arguments and streams and returns the
@@ -33,6 +35,12 @@ func Run(ctx context.Context, args []string, s *IO) int {
 		return ExitOK
 	}
 	msg, hint := describe(err, f.serverURL() != "")
+	var h *hinted
+	if realty.KindOf(err).Code == "unauthenticated" && !errors.As(err, &h) {
+		if better := f.loginHint(ctx); better != "" {
+			hint = better
+		}
+	}
 	fmt.Fprintf(s.Err, "error: %s\n", msg)
 	if hint != "" {
 		fmt.Fprintf(s.Err, "hint: %s\n", hint)
