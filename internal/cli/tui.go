@@ -18,9 +18,11 @@ open one to see its rooms and, logged in, create properties and edit your own.
 It works on the same backend as the other commands: the local database, --db,
 or a server with --server.
 
-Keys: arrows or j/k move, enter opens, / filters by city, t by type, x clears
-the filters, n creates a property, e edits, a adds a room, d removes one, D
-deletes the property, L logs in, r reloads, ? shows every key, esc/q goes back.`,
+Keys: arrows or j/k move, G goes to the last property, enter opens, / filters
+by city, t by type, x or esc clears the filters, n creates a property, e
+edits, a adds a room, d removes one, D deletes the property, L logs in, r
+reloads, ? shows every key, esc goes back, q or ctrl+c quits. Your own
+properties are marked ★ you.`,
 		Example: "  realty demo && realty tui\n  realty tui --server http://localhost:8080",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -29,6 +29,9 @@ func (m *Model) onProperty(msg propertyMsg) tea.Cmd {
 		return nil
 	}
 	p := msg.p
+	if m.status == reloading {
+		m.setStatus("", nil)
+	}
 	m.detail.p, m.detail.loadingID = &p, 0
 	m.detail.room = max(0, min(m.detail.room, len(p.Rooms)-1))
 	return nil
@@ -54,8 +57,10 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Up):
 		d.room = max(d.room-1, 0)
 	case key.Matches(msg, k.Reload):
-		m.setStatus("Reloading…", nil)
+		m.setStatus(reloading, nil)
 		return m.loadProperty(d.p.ID)
+	case key.Matches(msg, k.Login) && !m.loggedIn():
+		m.openLogin()
 	case !own:
 		if strings.ContainsAny(msg.String(), "eadD") && len(msg.String()) == 1 {
 			m.setStatus("Only the owner can change this property", nil)

@@ -23,6 +23,11 @@ type listState struct {
 	offset  int
 	city    string
 	typ     realty.PropertyType
+	// cityCount is how many properties the city filter has, as the city
+	// picker showed it (-1: not known).
+	cityCount int
+	// toEnd: G was pressed, pages load until the last.
+	toEnd bool
 }
 
 // tableRows is how many rows of the table fit: the rest of the screen holds
@@ -72,11 +77,25 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 	m.list.loaded = true
 	m.list.items = append(m.list.items, msg.page.Items...)
 	m.list.next = msg.page.NextCursor
-	if m.statusErr {
+	if m.statusErr || m.status == reloading {
 		m.setStatus("", nil) // a load that works clears the last error
+	}
+	if l := &m.list; l.toEnd {
+		l.cursor = len(l.items) - 1
+		l.clamp(m.tableRows())
+		if l.next == "" {
+			l.toEnd = false
+			m.setStatus("", nil)
+		} else {
+			m.setStatus(fmt.Sprintf("Loading every page: %d properties so far (any key stops)", len(l.items)), nil)
+			return m.loadPage(l.next)
+		}
 	}
 	return m.prefetch()
 }
+
+// reloading is the status while the list loads again.
+const reloading = "Reloading…"
 
 // prefetch loads the next page when the selection nears the end of what is
 // loaded: scrolling never waits, and a million properties cost one page.
@@ -91,9 +110,19 @@ func (m *Model) prefetch() tea.Cmd {
 func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	k, l := m.keys, &m.list
 	rows := m.tableRows()
+	if l.toEnd { // any key stops loading every page
+		l.toEnd = false
+		m.setStatus("", nil)
+	}
 	switch {
-	case key.Matches(msg, k.Quit), msg.String() == "esc":
+	case key.Matches(msg, k.Quit):
 		return tea.Quit
+	case msg.String() == "esc":
+		if l.city == "" && l.typ == "" {
+			m.setStatus("Press q to quit", nil)
+			return nil
+		}
+		return m.clearFilters()
 	case key.Matches(msg, k.Down):
 		l.cursor++
 	case key.Matches(msg, k.Up):
@@ -106,6 +135,15 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		l.cursor = 0
 	case key.Matches(msg, k.Bottom):
 		l.cursor = len(l.items) - 1
+		if l.next != "" {
+			l.toEnd = true
+			l.clamp(rows)
+			m.setStatus(fmt.Sprintf("Loading every page: %d properties so far (any key stops)", len(l.items)), nil)
+			if l.loading {
+				return nil // the page on its way continues to the end
+			}
+			return m.loadPage(l.next)
+		}
 	case key.Matches(msg, k.Open):
 		if len(l.items) == 0 {
 			return nil
@@ -114,7 +152,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.view = viewDetail
 		return m.loadProperty(l.items[l.cursor].ID)
 	case key.Matches(msg, k.Reload):
-		m.setStatus("Reloading…", nil)
+		m.setStatus(reloading, nil)
 		return tea.Batch(m.loadMe(), m.reloadList())
 	case key.Matches(msg, k.City):
 		return m.openCities()
@@ -125,9 +163,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		if l.city == "" && l.typ == "" {
 			return nil
 		}
-		l.city, l.typ = "", ""
-		m.setStatus("Filters cleared", nil)
-		return m.reloadList()
+		return m.clearFilters()
 	case key.Matches(msg, k.New):
 		if !m.loggedIn() {
 			m.setStatus("Log in first (L) to register a property", nil)
@@ -143,6 +179,12 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	l.clamp(rows)
 	return m.prefetch()
+}
+
+func (m *Model) clearFilters() tea.Cmd {
+	m.list.city, m.list.typ, m.list.cityCount = "", "", -1
+	m.setStatus("Filters cleared", nil)
+	return m.reloadList()
 }
 
 func (m *Model) listHelp() bindings {
@@ -173,7 +215,7 @@ type column struct {
 func (m *Model) columns() []column {
 	cols := []column{{"ID", 7, true}, {"NAME", 0, false}, {"TYPE", 10, false}, {"CITY", 16, false},
 		{"ROOMS", 5, true}, {"AREA", 9, true}, {"OWNER", 16, false}}
-	for _, drop := range []string{"", "OWNER", "TYPE"} {
+	for _, drop := range []string{"", "AREA", "TYPE"} {
 		cols = slicesDelete(cols, drop)
 		fixed := 0
 		for _, c := range cols {
@@ -218,10 +260,21 @@ func cell(s string, c column) string {
 	return s + pad
 }
 
-func summaryCells(p realty.PropertySummary) map[string]string {
+func (m *Model) summaryCells(p realty.PropertySummary) map[string]string {
+	owner := p.Owner.FirstName + " " + p.Owner.LastName
+	if m.me != nil && p.Owner.ID == m.me.ID {
+		owner = "★ you"
+	}
 	return map[string]string{"ID": fmt.Sprint(p.ID), "NAME": p.Name, "TYPE": string(p.Type), "CITY": p.City,
-		"ROOMS": fmt.Sprint(p.RoomCount), "AREA": p.TotalArea.String() + " m²",
-		"OWNER": p.Owner.FirstName + " " + p.Owner.LastName}
+		"ROOMS": fmt.Sprint(p.RoomCount), "AREA": p.TotalArea.String() + " m²", "OWNER": owner}
+}
+
+// plural is "1 property", "2 properties".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func (m *Model) filterLine() string {
@@ -232,14 +285,19 @@ func (m *Model) filterLine() string {
 	if m.list.typ != "" {
 		typ = string(m.list.typ)
 	}
-	count := fmt.Sprintf("%d", len(m.list.items))
-	if m.list.next != "" {
-		count += "+"
+	l := &m.list
+	var count string
+	switch {
+	case !l.loaded:
+		count = "… properties"
+	case l.next == "":
+		count = plural(len(l.items), "property", "properties")
+	case l.city != "" && l.typ == "" && l.cityCount >= 0:
+		count = plural(l.cityCount, "property", "properties") // the city's count, every page
+	default:
+		count = fmt.Sprintf("%d+ properties", len(l.items))
 	}
-	if !m.list.loaded {
-		count = "…"
-	}
-	return fmt.Sprintf("City: %s · Type: %s · %s properties", city, typ, count)
+	return fmt.Sprintf("City: %s · Type: %s · %s", city, typ, count)
 }
 
 func (m *Model) listView() string {
@@ -262,7 +320,7 @@ func (m *Model) listView() string {
 		return b.String()
 	}
 	for i := l.offset; i < min(len(l.items), l.offset+rows); i++ {
-		vals := summaryCells(l.items[i])
+		vals := m.summaryCells(l.items[i])
 		line := make([]string, len(cols))
 		for j, c := range cols {
 			line[j] = cell(vals[c.title], c)

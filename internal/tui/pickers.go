@@ -89,12 +89,12 @@ func (m *Model) cityKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.cursor = max(p.cursor-1, 0)
 		return nil
 	case "enter":
-		city := strings.TrimSpace(p.input.Value())
+		city, count := strings.TrimSpace(p.input.Value()), -1
 		if len(matches) > 0 {
-			city = matches[p.cursor].City
+			city, count = matches[p.cursor].City, matches[p.cursor].Count
 		}
 		m.view = m.back
-		m.list.city = city
+		m.list.city, m.list.cityCount = city, count
 		m.setStatus("", nil)
 		return m.reloadList()
 	}
@@ -139,10 +139,12 @@ func (m *Model) typeKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) pickerHelp() bindings {
-	k := m.keys
+	// Arrows only: in the city picker, letters are typed into the search.
+	down := key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down"))
+	up := key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up"))
 	pick := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick"))
 	esc := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	return simple(k.Down, k.Up, pick, esc)
+	return simple(down, up, pick, esc)
 }
 
 func (m *Model) cityView() string {

@@ -68,12 +68,15 @@ const pageSize = 100
 
 // Model is the whole TUI's state.
 type Model struct {
-	ctx  context.Context
-	b    Config
-	svc  realty.Service
-	me   *realty.User
-	keys keyMap
-	help help.Model
+	ctx context.Context
+	b   Config
+	svc realty.Service
+	me  *realty.User
+	// meErr is why who is logged in is unknown (the backend is
+	// unreachable), as opposed to nobody being logged in.
+	meErr error
+	keys  keyMap
+	help  help.Model
 
 	width, height int
 	view          view
@@ -103,7 +106,10 @@ type (
 		page realty.Page[realty.PropertySummary]
 		err  error
 	}
-	meMsg       struct{ me *realty.User }
+	meMsg struct {
+		me  *realty.User
+		err error // not an authentication failure: the backend could not say
+	}
 	propertyMsg struct {
 		p   realty.Property
 		err error
@@ -139,8 +145,11 @@ func (m *Model) loadMe() tea.Cmd {
 		ctx, cancel := m.deadline()
 		defer cancel()
 		u, err := svc.Me(ctx)
-		if err != nil {
+		switch {
+		case errors.Is(err, realty.ErrUnauthenticated):
 			return meMsg{} // not logged in (or token expired): browse only
+		case err != nil:
+			return meMsg{err: err}
 		}
 		return meMsg{me: &u}
 	}
@@ -214,7 +223,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.list.clamp(m.tableRows())
 		return m, nil
 	case meMsg:
-		m.me = msg.me
+		m.me, m.meErr = msg.me, msg.err
 		return m, nil
 	case pageMsg:
 		return m, m.onPage(msg)
@@ -228,10 +237,33 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case writeMsg:
 		return m, m.onWrite(msg)
 	case tea.KeyPressMsg:
-		return m, m.onKey(msg)
+		return m, m.onKeys(msg)
 	}
 	return m, nil
 }
+
+// onKeys handles a key press. Several characters that arrive at once (a
+// fast typist, a paste, keys sent by a script) are each a key where the
+// view takes commands, and text where it takes text. A status message
+// belongs to the screen it was shown on: moving to another clears it.
+func (m *Model) onKeys(msg tea.KeyPressMsg) tea.Cmd {
+	if rs := []rune(msg.Text); len(rs) > 1 && msg.Mod == 0 && !m.typing() {
+		cmds := make([]tea.Cmd, len(rs))
+		for i, r := range rs {
+			cmds[i] = m.onKeys(tea.KeyPressMsg{Code: r, Text: string(r)})
+		}
+		return tea.Batch(cmds...)
+	}
+	view, status := m.view, m.status
+	cmd := m.onKey(msg)
+	if m.view != view && m.status == status {
+		m.setStatus("", nil)
+	}
+	return cmd
+}
+
+// typing reports whether keys go to a text field.
+func (m *Model) typing() bool { return m.view == viewForm || m.view == viewCities }
 
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {

@@ -85,6 +85,13 @@ func (f flaky) Properties(ctx context.Context, fl realty.PropertyFilter) (realty
 	return f.Service.Properties(ctx, fl)
 }
 
+func (f flaky) Me(ctx context.Context) (realty.User, error) {
+	if f.w.down.Load() {
+		return realty.User{}, errDown
+	}
+	return f.Service.Me(ctx)
+}
+
 func (f flaky) Property(ctx context.Context, id int64) (realty.Property, error) {
 	if f.w.down.Load() {
 		return realty.Property{}, errDown
@@ -255,7 +262,7 @@ func TestFilterByCityAndType(t *testing.T) {
 		d.keys("enter").want("City: Saint-Étienne · Type: any · 3 properties", "Maison du Pilat", "Property 001")
 		d.wantNot("Property 002") // Lyon
 		d.keys("t").want("Filter by type", "any type", "house")
-		d.keys("down", "down", "enter").want("City: Saint-Étienne · Type: house · 1 properties", "Maison du Pilat")
+		d.keys("down", "down", "enter").want("City: Saint-Étienne · Type: house · 1 property", "Maison du Pilat")
 		d.wantNot("Property 001")
 		d.keys("x").want("City: any · Type: any · 7 properties", "Property 002", "Filters cleared")
 		d.keys("/").typ("Marseille").keys("enter").want("No properties match")
@@ -277,7 +284,7 @@ func TestCityPickerPagesAndSearchesOnTheServer(t *testing.T) {
 		d.want("Ville 130")
 		d.typ("ville 12").want("Ville 120", "Ville 129")
 		d.wantNot("Ville 119", "Ville 130")
-		d.keys("down", "down", "enter").want("City: Ville 122 · Type: any · 1 properties", "Property 122")
+		d.keys("down", "down", "enter").want("City: Ville 122 · Type: any · 1 property", "Property 122")
 	})
 }
 
@@ -383,7 +390,7 @@ func TestServerErrorAndRecovery(t *testing.T) {
 		d.keys("enter") // nothing loaded: nothing to open, no crash
 		d.checkSize(80, 24)
 		w.down.Store(false)
-		d.keys("r").want("Flat", "1 properties")
+		d.keys("r").want("Flat", "1 property")
 		d.wantNot("Unavailable")
 		d.keys("enter").want("Property 1")
 		w.down.Store(true)
@@ -402,9 +409,10 @@ func TestResize(t *testing.T) {
 			d.process(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 			d.checkSize(size[0], size[1])
 		}
-		d.want("OWNER", "Alice Martin") // wide enough for every column
+		d.want("OWNER", "Alice Martin", "AREA") // wide enough for every column
 		d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
-		d.wantNot("OWNER")
+		d.want("OWNER", "Alice Martin") // the area goes first
+		d.wantNot("AREA")
 		d.keys("G").want("Property 060")
 		d.process(tea.WindowSizeMsg{Width: 80, Height: 10})
 		d.want("Property 060") // the selection stays on screen when it shrinks
@@ -436,4 +444,117 @@ func TestTimeoutIsAnErrorNotAHang(t *testing.T) {
 	d.run(d.m.Init())
 	d.want("Unavailable (r to retry): context deadline exceeded")
 	d.checkSize(80, 24)
+}
+
+// The items of issue 10's point 5, one test each, local and remote.
+
+func TestEscGoesBackOrClearsBeforeItEverQuits(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.create(w.alice, "Flat", "Paris")
+		d := w.open("")
+		d.keys("/").typ("par").keys("enter").want("City: Paris")
+		d.keys("esc").want("City: any", "Filters cleared")
+		d.keys("esc").want("Press q to quit")
+		if d.quit {
+			t.Fatal("esc quit the TUI")
+		}
+		d.keys("enter", "esc").want("ID NAME")
+		if d.quit {
+			t.Fatal("esc on a property quit the TUI")
+		}
+		d.keys("ctrl+c")
+		if !d.quit {
+			t.Error("ctrl+c did not quit")
+		}
+	})
+}
+
+func TestStatusBelongsToItsScreen(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.create(w.bob, "Bob's house", "Brest")
+		w.create(w.alice, "Alice's flat", "Paris")
+		d := w.open(w.alice)
+		d.keys("enter", "e").want("Only the owner can change this property")
+		d.keys("esc").wantNot("Only the owner")
+		d.keys("down", "enter").want("Alice's flat", "(you)").wantNot("Only the owner")
+		d.keys("esc", "r").wantNot("Reloading")
+		d.keys("enter", "r").want("Bob's house").wantNot("Reloading")
+	})
+}
+
+func TestLogInFromTheDetailView(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.create(w.alice, "Flat", "Paris")
+		d := w.open("")
+		d.keys("enter", "L").want("Log in", "Email")
+		d.typ("alice@example.com").keys("tab").typ("password-Alice").keys("enter")
+		d.want("Logged in as Alice Martin", "Property 1", "e edit")
+	})
+}
+
+func TestUnreachableIsNotLoggedOut(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.down.Store(true)
+		d := w.open(w.alice)
+		d.want("unreachable (r to retry)").wantNot("not logged in")
+		w.down.Store(false)
+		d.keys("r").want("Alice Martin").wantNot("unreachable")
+	})
+}
+
+func TestOwnPropertiesMarkedAt80x24(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.create(w.bob, "Bob's house", "Brest")
+		w.create(w.alice, "Alice's flat", "Paris")
+		d := w.open(w.alice)
+		d.want("OWNER", "Bob Martin", "★ you")
+		d.checkSize(80, 24)
+	})
+}
+
+func TestPickersAdvertiseOnlyWhatWorks(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.create(w.alice, "Flat", "Juvisy")
+		d := w.open("")
+		d.keys("/").want("↓ down").wantNot("j/")
+		d.keys("j").want("City: j") // typed into the search, not a move
+		d.keys("esc", "t").want("↓ down").wantNot("j/")
+	})
+}
+
+func TestKeysArrivingTogether(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.importN(w.alice, 5, func(int) string { return "Lyon" })
+		d := w.open("")
+		d.keys("jjj", "enter").want("Property 004")
+		d.keys("esc", "/").keys("lyo").want("City: lyo") // text where text is typed
+	})
+}
+
+func TestBottomLoadsEveryPage(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.importN(w.alice, 250, func(int) string { return "Lyon" })
+		d := w.open("")
+		d.want("100+ properties")
+		d.keys("G").want("Property 250", "250 properties").wantNot("Loading every page")
+	})
+}
+
+func TestHeaderCountsTheCity(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.importN(w.alice, 150, func(int) string { return "Lyon" })
+		w.create(w.alice, "Flat", "Paris")
+		d := w.open("")
+		d.keys("/").typ("lyon").keys("enter").want("City: Lyon · Type: any · 150 properties")
+		d.keys("esc", "/").typ("paris").keys("enter").want("City: Paris · Type: any · 1 property")
+	})
 }

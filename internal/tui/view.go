@@ -41,8 +41,11 @@ func (m *Model) Screen() string {
 		keys = simple(m.keys.Yes, m.keys.No)
 	}
 	who := "not logged in"
-	if m.me != nil {
+	switch {
+	case m.me != nil:
 		who = m.me.FirstName + " " + m.me.LastName
+	case m.meErr != nil:
+		who = "unreachable (r to retry)"
 	}
 	title := titleStyle.Render("realty") + dimStyle.Render(" · "+m.b.Where+" · "+who)
 	lines := []string{truncateANSI(title, m.width), truncate(sub, m.width)}
