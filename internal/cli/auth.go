@@ -100,33 +100,39 @@ func newAuthLogoutCmd(f *Factory) *cobra.Command {
 		Example: "  realty auth logout",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			key, err := f.BackendKey(ctx)
+			key, err := logoutAndForget(cmd.Context(), f)
 			if err != nil {
-				return err
-			}
-			c, err := f.Creds.Get(key)
-			if err != nil {
-				return err
-			}
-			if c.Token == "" {
-				return fmt.Errorf("not logged in to %s: %w", key, realty.ErrUnauthenticated)
-			}
-			svc, err := f.ServiceFor(ctx, c.Token)
-			if err != nil {
-				return err
-			}
-			err = svc.Logout(ctx)
-			if err != nil && !errors.Is(err, realty.ErrUnauthenticated) {
-				return err // keep the token: it may still work, and logout can be retried
-			}
-			if err := f.Creds.Set(key, credential{}); err != nil {
 				return err
 			}
 			f.Print.Status("Logged out of %s.", key)
 			return nil
 		},
 	}
+}
+
+// logoutAndForget revokes the stored token of the current backend and
+// removes it from the credentials file; it returns the backend's key.
+func logoutAndForget(ctx context.Context, f *Factory) (string, error) {
+	key, err := f.BackendKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	c, err := f.Creds.Get(key)
+	if err != nil {
+		return "", err
+	}
+	if c.Token == "" {
+		return "", fmt.Errorf("not logged in to %s: %w", key, realty.ErrUnauthenticated)
+	}
+	svc, err := f.ServiceFor(ctx, c.Token)
+	if err != nil {
+		return "", err
+	}
+	err = svc.Logout(ctx)
+	if err != nil && !errors.Is(err, realty.ErrUnauthenticated) {
+		return "", err // keep the token: it may still work, and logout can be retried
+	}
+	return key, f.Creds.Set(key, credential{})
 }
 
 func newAuthStatusCmd(f *Factory) *cobra.Command {

@@ -14,15 +14,18 @@ func newTUICmd(f *Factory) *cobra.Command {
 		Use:   "tui",
 		Short: "Browse and edit properties in a terminal interface",
 		Long: `Browse the properties (pages load as you scroll), filter them by city and type,
-open one to see its rooms and, logged in, create properties and edit your own.
+open one to see its rooms; register or log in, then create properties, edit
+your own, and see and edit your personal information.
 It works on the same backend as the other commands: the local database, --db,
 or a server with --server.
 
 Keys: arrows or j/k move, G goes to the last property, enter opens, / filters
 by city, t by type, x or esc clears the filters, n creates a property, e
-edits, a adds a room, d removes one, D deletes the property, L logs in, r
-reloads, ? shows every key, esc goes back, q or ctrl+c quits. Your own
-properties are marked ★ you.`,
+edits, a adds a room, d removes one, D deletes the property, L logs in, R
+registers, p shows your profile (e edits it, P changes the password, O logs
+out), r reloads, ? shows every key, esc goes back, q or ctrl+c quits. Your
+own properties are marked ★ you. In forms, types are picked with ←/→ or a
+letter, and every problem shows under its field.`,
 		Example: "  realty demo && realty tui\n  realty tui --server http://localhost:8080",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -52,7 +55,13 @@ func tuiConfig(ctx context.Context, f *Factory) (tui.Config, error) {
 	login := func(ctx context.Context, email, password string) (realty.Service, error) {
 		return tuiLogin(ctx, f, email, password)
 	}
-	return tui.Config{Service: svc, Where: where, Login: login}, nil
+	logout := func(ctx context.Context) (realty.Service, error) {
+		if _, err := logoutAndForget(ctx, f); err != nil {
+			return nil, err
+		}
+		return f.ServiceFor(ctx, "")
+	}
+	return tui.Config{Service: svc, Where: where, Login: login, Logout: logout}, nil
 }
 
 // tuiLogin checks credentials, stores the token for this backend and

@@ -32,6 +32,9 @@ func (m *Model) onProperty(msg propertyMsg) tea.Cmd {
 	if m.status == reloading {
 		m.setStatus("", nil)
 	}
+	if m.view == viewForm && m.form.rebase != nil {
+		m.form.rebase(p) // the form now applies its values to this version
+	}
 	m.detail.p, m.detail.loadingID = &p, 0
 	m.detail.room = max(0, min(m.detail.room, len(p.Rooms)-1))
 	return nil

@@ -21,11 +21,68 @@ type form struct {
 	fields []field
 	focus  int
 	submit func(values []string) tea.Cmd
+	// rebase, when set, makes the form apply its values to a newer version
+	// of what it edits (after someone else changed it): nothing typed is lost.
+	rebase func(p realty.Property)
 }
 
+// field is a text input, or a select among options (an enum: the property
+// and room types), with the problem the last save found in it.
 type field struct {
-	label string
-	input textinput.Model
+	label   string
+	key     string // the member its problems name: "name", "area"...
+	input   textinput.Model
+	options []string
+	choice  int
+	problem string
+}
+
+func (f *field) value() string {
+	if f.options != nil {
+		return f.options[f.choice]
+	}
+	return f.input.Value()
+}
+
+// focus gives a text field the cursor, or takes it away (a select has none).
+func (f *field) focus(on bool) {
+	switch {
+	case f.options != nil:
+	case on:
+		f.input.Focus()
+	default:
+		f.input.Blur()
+	}
+}
+
+// newSelect is a field whose value is one of options (value, or the first).
+func newSelect(label, key string, options []string, value string) field {
+	f := field{label: label, key: key, options: options}
+	for i, o := range options {
+		if o == value {
+			f.choice = i
+		}
+	}
+	return f
+}
+
+// keyed names the member of a field's problems.
+func keyed(key string, f field) field { f.key = key; return f }
+
+func propertyTypeOptions() []string {
+	s := make([]string, len(realty.PropertyTypes))
+	for i, t := range realty.PropertyTypes {
+		s[i] = string(t)
+	}
+	return s
+}
+
+func roomTypeOptions() []string {
+	s := make([]string, len(realty.RoomTypes))
+	for i, t := range realty.RoomTypes {
+		s[i] = string(t)
+	}
+	return s
 }
 
 func newField(label, value, placeholder string, secret bool) field {
@@ -48,7 +105,7 @@ func (m *Model) openForm(f *form) {
 	m.back = m.view
 	m.form = f
 	m.view = viewForm
-	f.fields[0].input.Focus()
+	f.fields[0].focus(true)
 }
 
 func (m *Model) closeForm() {
@@ -74,21 +131,48 @@ func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		values := make([]string, len(f.fields))
-		for i, fl := range f.fields {
-			values[i] = fl.input.Value()
+		for i := range f.fields {
+			values[i] = f.fields[i].value()
 		}
 		m.setStatus("Saving…", nil)
 		return f.submit(values)
 	}
+	fl := &f.fields[f.focus]
+	if fl.options != nil {
+		fl.choose(msg)
+		return nil
+	}
 	var cmd tea.Cmd
-	f.fields[f.focus].input, cmd = f.fields[f.focus].input.Update(msg)
+	fl.input, cmd = fl.input.Update(msg)
 	return cmd
 }
 
+// choose moves a select: left and right step through the options, a
+// letter goes to the next option that starts with it.
+func (f *field) choose(msg tea.KeyPressMsg) {
+	n := len(f.options)
+	switch msg.String() {
+	case "left":
+		f.choice = (f.choice + n - 1) % n
+	case "right", "space":
+		f.choice = (f.choice + 1) % n
+	default:
+		if msg.Text == "" {
+			return
+		}
+		for i := 1; i <= n; i++ {
+			if c := (f.choice + i) % n; strings.HasPrefix(f.options[c], strings.ToLower(msg.Text)) {
+				f.choice = c
+				return
+			}
+		}
+	}
+}
+
 func (f *form) move(d int) {
-	f.fields[f.focus].input.Blur()
+	f.fields[f.focus].focus(false)
 	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
-	f.fields[f.focus].input.Focus()
+	f.fields[f.focus].focus(true)
 }
 
 func (m *Model) formHelp() bindings {
@@ -107,25 +191,68 @@ func (m *Model) formView() string {
 	}
 	b.WriteString("\n")
 	width := max(10, m.width-16)
-	for i, fl := range f.fields {
+	for i := range f.fields {
+		fl := &f.fields[i]
 		marker := "  "
 		if i == f.focus {
 			marker = "> "
 		}
-		fl.input.SetWidth(width)
-		b.WriteString(marker + labelStyle.Render(fmt.Sprintf("%-12s", fl.label)) + " " + fl.input.View() + "\n")
+		value := ""
+		if fl.options != nil {
+			value = "◀ " + fl.value() + " ▶"
+			if i == f.focus {
+				value = selectedStyle.Render(value) + dimStyle.Render("  ←/→ or a letter")
+			}
+		} else {
+			fl.input.SetWidth(width)
+			value = fl.input.View()
+		}
+		b.WriteString(marker + labelStyle.Render(fmt.Sprintf("%-12s", fl.label)) + " " + value + "\n")
+		if fl.problem != "" {
+			b.WriteString(strings.Repeat(" ", 15) + errorStyle.Render("↳ "+fl.problem) + "\n")
+		}
 	}
 	b.WriteString("\n" + dimStyle.Render("enter: next field, and save on the last one") + "\n")
 	return b.String()
 }
 
+// showProblems puts each problem of a failed save under its field, and
+// returns those that belong to no field.
+func (f *form) showProblems(ve *realty.ValidationError) []realty.FieldError {
+	for i := range f.fields {
+		f.fields[i].problem = ""
+	}
+	var rest []realty.FieldError
+	for _, p := range ve.Fields {
+		placed := false
+		for i := range f.fields {
+			if fl := &f.fields[i]; fl.key != "" && (p.Field == fl.key || strings.HasSuffix(p.Field, "."+fl.key)) {
+				fl.problem = joinProblem(fl.problem, p.Message)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			rest = append(rest, p)
+		}
+	}
+	return rest
+}
+
+func joinProblem(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
 // onWrite handles the outcome of a form's write: invalid input keeps the
 // form open to be fixed; anything else closes it.
 func (m *Model) onWrite(msg writeMsg) tea.Cmd {
-	var ve *realty.ValidationError
-	if errors.As(msg.err, &ve) && m.view == viewForm {
-		m.setStatus("", msg.err)
-		return nil
+	if m.view == viewForm && msg.err != nil {
+		if cmd, kept := m.keepForm(msg.err); kept {
+			return cmd
+		}
 	}
 	if m.view == viewForm {
 		m.closeForm()
@@ -154,6 +281,35 @@ func (m *Model) onWrite(msg writeMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// keepForm keeps a form whose save failed open, with what was typed: its
+// problems under their fields, and after someone else's change the form
+// rebased on the new version. Only a property that is gone or not the
+// user's closes it.
+func (m *Model) keepForm(err error) (tea.Cmd, bool) {
+	f := m.form
+	var ve *realty.ValidationError
+	if errors.As(err, &ve) {
+		if rest := f.showProblems(ve); len(rest) > 0 {
+			m.setStatus("", &realty.ValidationError{Fields: rest})
+		} else {
+			m.status, m.statusErr = "Invalid: fix the fields marked ↳", true
+		}
+		return nil, true
+	}
+	switch realty.KindOf(err).Code {
+	case "forbidden", "not_found":
+		return nil, false
+	case "precondition_failed":
+		if f.rebase != nil && m.detail.p != nil {
+			m.status, m.statusErr = "Someone changed this property meanwhile: your edits are kept, "+
+				"now over the new version; check them and save again", true
+			return m.loadProperty(m.detail.p.ID), true
+		}
+	}
+	m.setStatus("", err)
+	return nil, true
+}
+
 // Property forms.
 
 func (m *Model) openPropertyForm(p *realty.Property) {
@@ -162,14 +318,18 @@ func (m *Model) openPropertyForm(p *realty.Property) {
 		title = fmt.Sprintf("Edit property %d (version %d)", p.ID, p.Version)
 		values = []string{p.Name, string(p.Type), p.City, p.Description}
 	}
-	f := &form{title: title, hint: "Types: " + typeList(),
-		fields: []field{newField("Name", values[0], "Loft Croix-Rousse", false),
-			newField("Type", values[1], "apartment", false), newField("City", values[2], "Lyon", false),
-			newField("Description", values[3], "optional", false)}}
+	f := &form{title: title,
+		fields: []field{keyed("name", newField("Name", values[0], "Loft Croix-Rousse", false)),
+			newSelect("Type", "type", propertyTypeOptions(), values[1]), keyed("city", newField("City", values[2], "Lyon", false)),
+			keyed("description", newField("Description", values[3], "optional", false))}}
 	if p == nil {
 		f.submit = m.createProperty
 	} else {
 		f.submit = m.updateProperty(*p)
+		f.rebase = func(np realty.Property) {
+			f.title = fmt.Sprintf("Edit property %d (version %d)", np.ID, np.Version)
+			f.submit = m.updateProperty(np)
+		}
 	}
 	m.openForm(f)
 }
@@ -177,14 +337,6 @@ func (m *Model) openPropertyForm(p *realty.Property) {
 func typeList() string {
 	s := make([]string, len(realty.PropertyTypes))
 	for i, t := range realty.PropertyTypes {
-		s[i] = string(t)
-	}
-	return strings.Join(s, " ")
-}
-
-func roomTypeList() string {
-	s := make([]string, len(realty.RoomTypes))
-	for i, t := range realty.RoomTypes {
 		s[i] = string(t)
 	}
 	return strings.Join(s, " ")
@@ -254,14 +406,26 @@ func (m *Model) openRoomForm(r *realty.Room) {
 		title = fmt.Sprintf("Edit room %d of %q", r.ID, p.Name)
 		v = []string{string(r.Type), r.Name, areaValue(r.Area), levelValue(r.Level), r.Description, strings.Join(r.Features, ", ")}
 	}
-	f := &form{title: title, hint: "Types: " + roomTypeList(),
-		fields: []field{newField("Type", v[0], "bedroom", false), newField("Name", v[1], "optional", false),
-			newField("Area m²", v[2], "12.5 (optional)", false), newField("Level", v[3], "0 (optional)", false),
-			newField("Description", v[4], "optional", false), newField("Features", v[5], "balcony, fireplace", false)}}
+	if v[0] == "" {
+		v[0] = string(realty.RoomTypes[0])
+	}
+	f := &form{title: title,
+		fields: []field{newSelect("Type", "type", roomTypeOptions(), v[0]), keyed("name", newField("Name", v[1], "optional", false)),
+			keyed("area", newField("Area m²", v[2], "12.5 (optional)", false)), keyed("level", newField("Level", v[3], "0 (optional)", false)),
+			keyed("description", newField("Description", v[4], "optional", false)),
+			keyed("features", newField("Features", v[5], "balcony, fireplace", false))}}
 	if r == nil {
 		f.submit = m.addRoom(p)
+		f.rebase = func(np realty.Property) { f.submit = m.addRoom(np) }
 	} else {
 		f.submit = m.updateRoom(p, *r)
+		f.rebase = func(np realty.Property) {
+			for _, nr := range np.Rooms {
+				if nr.ID == r.ID {
+					f.submit = m.updateRoom(np, nr)
+				}
+			}
+		}
 	}
 	m.openForm(f)
 }
@@ -389,7 +553,7 @@ func (m *Model) openLogin() {
 		return
 	}
 	f := &form{title: "Log in", hint: "Your token is stored as 'realty auth login' stores it.",
-		fields: []field{newField("Email", "", "alice@example.com", false), newField("Password", "", "", true)}}
+		fields: []field{keyed("email", newField("Email", "", "alice@example.com", false)), keyed("password", newField("Password", "", "", true))}}
 	f.submit = func(v []string) tea.Cmd {
 		login := m.b.Login
 		return func() tea.Msg {
@@ -414,9 +578,12 @@ func (m *Model) onLogin(msg loginMsg) tea.Cmd {
 		}
 		return nil
 	}
-	m.svc, m.me = msg.svc, &msg.me
+	m.svc, m.me, m.meErr = msg.svc, &msg.me, nil
 	m.closeForm()
 	m.setStatus(fmt.Sprintf("Logged in as %s %s", msg.me.FirstName, msg.me.LastName), nil)
+	if msg.registered {
+		m.setStatus(fmt.Sprintf("Welcome, %s: you are registered and logged in. Press n to add a property.", msg.me.FirstName), nil)
+	}
 	if m.view == viewDetail && m.detail.p != nil {
 		return m.loadProperty(m.detail.p.ID)
 	}

@@ -9,6 +9,7 @@ type keyMap struct {
 	City, Type, Clear, New, Login           key.Binding
 	Edit, AddRoom, EditRoom, DelRoom, Del   key.Binding
 	Next, Prev, Submit, Yes, No             key.Binding
+	Register, Profile, Password, Logout     key.Binding
 }
 
 func newKeys() keyMap {
@@ -39,6 +40,10 @@ func newKeys() keyMap {
 		Submit:   key.NewBinding(key.WithKeys("ctrl+s", "enter"), key.WithHelp("enter", "save")),
 		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+		Register: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "register")),
+		Profile:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "profile")),
+		Password: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "password")),
+		Logout:   key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "log out")),
 	}
 }
 

@@ -174,6 +174,16 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Login):
 		m.openLogin()
 		return nil
+	case key.Matches(msg, k.Register):
+		if m.loggedIn() {
+			m.setStatus("You are logged in: log out first (p, then O) to register another account", nil)
+			return nil
+		}
+		m.openRegister()
+		return nil
+	case key.Matches(msg, k.Profile):
+		m.openProfile()
+		return nil
 	default:
 		return nil
 	}
@@ -189,17 +199,19 @@ func (m *Model) clearFilters() tea.Cmd {
 
 func (m *Model) listHelp() bindings {
 	k := m.keys
-	short := []key.Binding{k.Down, k.Open, k.City, k.Type, k.Clear}
+	short := []key.Binding{k.Down, k.Open, k.City, k.Type}
+	account := []key.Binding{k.Login, k.Register}
 	if m.loggedIn() {
-		short = append(short, k.New)
+		short = append(short, k.New, k.Profile)
+		account = []key.Binding{k.New, k.Profile}
 	} else {
-		short = append(short, k.Login)
+		short = append(short, k.Login, k.Register)
 	}
 	short = append(short, k.Help, k.Quit)
 	return bindings{short: short, full: [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.City, k.Type, k.Clear, k.Reload},
-		{k.New, k.Login, k.Help, k.Quit},
+		append(account, k.Help, k.Quit),
 	}}
 }
 

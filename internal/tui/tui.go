@@ -24,6 +24,9 @@ type Config struct {
 	// Login checks credentials, stores the token exactly as 'realty auth
 	// login' does, and returns a Service acting for it.
 	Login func(ctx context.Context, email, password string) (realty.Service, error)
+	// Logout revokes and forgets the stored token, as 'realty auth logout'
+	// does, and returns a Service acting for nobody.
+	Logout func(ctx context.Context) (realty.Service, error)
 	// Where names the backend (database or server) in the title.
 	Where string
 	// Timeout bounds each call to the backend (default 15s): a server that
@@ -50,6 +53,7 @@ const (
 	viewCities
 	viewTypes
 	viewConfirm
+	viewProfile
 )
 
 // defaultTimeout bounds each call to the backend unless Backend.Timeout is set.
@@ -121,9 +125,10 @@ type (
 		err    error
 	}
 	loginMsg struct {
-		svc realty.Service
-		me  realty.User
-		err error
+		svc        realty.Service
+		me         realty.User
+		err        error
+		registered bool // a new account
 	}
 	// writeMsg is the outcome of a write: status to show, property to reload.
 	writeMsg struct {
@@ -236,6 +241,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onLogin(msg)
 	case writeMsg:
 		return m, m.onWrite(msg)
+	case profileMsg:
+		return m, m.onProfile(msg)
+	case logoutMsg:
+		return m, m.onLogout(msg)
 	case tea.KeyPressMsg:
 		return m, m.onKeys(msg)
 	}
@@ -283,8 +292,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.showHelp = !m.showHelp
 		return nil
 	}
-	if m.view == viewDetail {
+	switch m.view {
+	case viewDetail:
 		return m.detailKey(msg)
+	case viewProfile:
+		return m.profileKey(msg)
 	}
 	return m.listKey(msg)
 }

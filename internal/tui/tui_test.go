@@ -28,6 +28,7 @@ type world struct {
 	alice, bob string // tokens
 	aliceID    int64
 	logins     []string // emails the TUI logged in with
+	logouts    int
 	down       atomic.Bool
 }
 
@@ -108,6 +109,9 @@ func (w *world) open(token string) *driver {
 		}
 		w.logins = append(w.logins, email)
 		return flaky{w.svcFor(s.Token), w}, nil
+	}, Logout: func(context.Context) (realty.Service, error) {
+		w.logouts++
+		return flaky{w.svcFor(""), w}, nil
 	}}
 	d := &driver{t: w.t, m: tui.New(context.Background(), b)}
 	d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
@@ -319,14 +323,17 @@ func TestLogInCreateAndEdit(t *testing.T) {
 		}
 
 		// Create a property, then its room.
-		d.keys("n").want("New property")
-		d.typ("Loft Croix-Rousse").keys("tab").typ("castle").keys("tab").typ("Lyon").keys("ctrl+s")
-		d.want("Invalid: type must be one of", "New property") // the form stays open to fix it
-		d.keys("shift+tab").clear().typ("Loft").keys("ctrl+s")
+		d.keys("n").want("New property", "◀ apartment ▶") // the type is a select: every type, none cut off
+		d.keys("ctrl+s").want("Invalid: fix the fields marked ↳", "New property")
+		if n := strings.Count(d.screen(), "  ↳ "); n != 2 { // the name and the city, together
+			t.Errorf("%d problems under the fields, want 2:\n%s", n, d.screen())
+		}
+		d.typ("Loft Croix-Rousse").keys("tab", "l").want("◀ loft ▶").keys("tab").typ("Lyon").keys("ctrl+s")
 		d.want("Created property 1", "Property 1", "Loft Croix-Rousse", "Alice Martin (you)", "No rooms.", "a add room", "? help")
-		d.keys("a").want("New room")
-		d.typ("bedroom").keys("tab").typ("Master").keys("tab").typ("12,5").keys("ctrl+s").want("Invalid: area")
-		d.clear().typ("12.5").keys("tab").typ("3").keys("tab", "tab").typ("balcony, Quiet").keys("ctrl+s")
+		d.keys("a").want("New room", "◀ living_room ▶")
+		d.keys("b").want("◀ bedroom ▶").keys("tab").typ("Master").keys("tab").typ("12,5").keys("tab").typ("third").keys("ctrl+s")
+		d.want("↳ must be a number of m² such as 12.5", "↳ must be a whole number") // both at once
+		d.keys("shift+tab").clear().typ("12.5").keys("tab").clear().typ("3").keys("tab", "tab").typ("balcony, Quiet").keys("ctrl+s")
 		d.want("Added room", "bedroom", "Master", "12.5 m²", "balcony, quiet", "version 2")
 
 		// Edit the property and the room.
@@ -372,11 +379,13 @@ func TestVersionConflict(t *testing.T) {
 			t.Fatal(err)
 		}
 		d.clear().typ("My edit").keys("ctrl+s")
-		d.want("someone changed this property", "Renamed elsewhere", "version 2")
+		// The form stays, with what was typed, now over version 2.
+		d.want("Someone changed this property meanwhile", "Edit property 1 (version 2)", "My edit")
 		got, _ := w.svcFor("").Property(context.Background(), p.ID)
 		if got.Name != other {
 			t.Errorf("the stale edit overwrote the other one: %q", got.Name)
 		}
+		d.keys("ctrl+s").want("Saved", "My edit", "version 3")
 	})
 }
 
@@ -556,5 +565,63 @@ func TestHeaderCountsTheCity(t *testing.T) {
 		d := w.open("")
 		d.keys("/").typ("lyon").keys("enter").want("City: Lyon · Type: any · 150 properties")
 		d.keys("esc", "/").typ("paris").keys("enter").want("City: Paris · Type: any · 1 property")
+	})
+}
+
+func TestRegisterFromTheTUI(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		d := w.open("")
+		d.want("R register")
+		d.keys("R").want("Register", "Email", "Repeat", "Birth date")
+		d.typ("carol@example.com").keys("tab").typ("carol-password").keys("tab").typ("carol-passw0rd").
+			keys("tab").typ("Carol").keys("tab").keys("tab").typ("1990-13-01").keys("ctrl+s")
+		d.want("↳ the two passwords differ", "↳ must be a date such as 1990-04-12", "Register")
+		d.keys("shift+tab", "shift+tab", "shift+tab").clear().typ("carol-password") // the repeat
+		d.keys("tab", "tab").typ("Dupont").keys("tab").clear().typ("1990-04-12").keys("ctrl+s")
+		d.want("Welcome, Carol", "Carol Dupont")
+		if len(w.logins) != 1 || w.logins[0] != "carol@example.com" {
+			t.Errorf("logins = %v", w.logins)
+		}
+		d.wantNot("carol-password")
+		// The email is taken now: the form says so and keeps what was typed.
+		d.keys("p", "O", "y").want("Logged out", "not logged in")
+		d.keys("R").typ("carol@example.com").keys("tab").typ("another-password").keys("tab").typ("another-password").
+			keys("tab").typ("Caro").keys("tab").typ("D").keys("ctrl+s")
+		d.want("already registered", "Register", "carol@example.com")
+	})
+}
+
+func TestProfileLogOutAndPersonalInformation(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.create(w.alice, "Flat", "Paris")
+		d := w.open(w.alice)
+		d.keys("p").want("Your personal information", "Alice", "Martin", "alice@example.com", "Birth date", "O log out")
+		d.keys("e").want("Edit your personal information")
+		d.clear().typ("Alicia").keys("tab", "tab").typ("1985-06-30").keys("ctrl+s")
+		d.want("Saved", "Alicia", "1985-06-30", "realty · test · Alicia Martin")
+		d.keys("esc").want("Alicia Martin") // the header and the list's owner column
+		me, err := w.svcFor(w.alice).Me(context.Background())
+		if err != nil || me.FirstName != "Alicia" || me.BirthDate == nil || me.BirthDate.String() != "1985-06-30" {
+			t.Errorf("stored profile %+v, %v", me, err)
+		}
+		// A new email takes the current password.
+		d.keys("p", "e", "tab", "tab", "tab").clear().typ("alicia@example.com").keys("ctrl+s").want("↳", "Edit your personal information")
+		d.keys("tab").typ("password-Alice").keys("ctrl+s").want("Saved", "alicia@example.com")
+		// The password.
+		d.keys("P").want("Change your password")
+		d.typ("password-Alice").keys("tab").typ("new-password-1").keys("tab").typ("new-password-1").keys("ctrl+s")
+		d.want("Password changed")
+		if _, err := w.svcFor("").Login(context.Background(), realty.Credentials{Email: "alicia@example.com", Password: "new-password-1"}); err != nil {
+			t.Errorf("log-in with the new password: %v", err)
+		}
+		// Log out, after a confirmation.
+		d.keys("O").want("Log out?").keys("n").want("Cancelled", "Your personal information")
+		d.keys("O", "y").want("Logged out", "not logged in", "L log in")
+		if w.logouts != 1 {
+			t.Errorf("%d log-outs through the backend", w.logouts)
+		}
+		d.keys("p").want("Log in first")
 	})
 }

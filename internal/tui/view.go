@@ -36,6 +36,9 @@ func (m *Model) Screen() string {
 		body, keys = m.cityView(), m.pickerHelp()
 	case viewTypes:
 		body, keys = m.typeView(), m.pickerHelp()
+	case viewProfile:
+		body, keys = m.profileView(), m.profileHelp()
+		sub = "Profile"
 	case viewConfirm:
 		body = "\n" + boxStyle.Render(m.ask.question+"\n\n"+dimStyle.Render("y: yes   n/esc: no")) + "\n"
 		keys = simple(m.keys.Yes, m.keys.No)
@@ -60,7 +63,9 @@ func (m *Model) Screen() string {
 		foot = append(foot, "")
 	}
 	m.help.ShowAll = m.showHelp
-	foot = append(foot, strings.Split(m.help.View(keys), "\n")...)
+	for _, l := range strings.Split(m.help.View(keys), "\n") {
+		foot = append(foot, truncateANSI(l, m.width))
+	}
 	avail := max(0, m.height-len(lines)-len(foot))
 	bodyLines := strings.Split(strings.TrimRight(body, "\n"), "\n")
 	if len(bodyLines) > avail {
