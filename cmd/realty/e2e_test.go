@@ -342,3 +342,32 @@ func TestNoTerminalQueries(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletingIDsPastTheFirstThousand: on 200 000 properties, an id
+// completes by its prefix from the store (completion used to offer the first
+// 1000 properties only). The time it takes is logged, for the notes.
+func TestCompletingIDsPastTheFirstThousand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes 200 000 properties")
+	}
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "big.db")
+	env := append(os.Environ(), "HOME="+t.TempDir(), "REALTY_CONFIG_DIR="+t.TempDir())
+	run := func(args ...string) string {
+		cmd := exec.Command(filepath.Join(binDir, "realty"), args...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("realty %s: %v", strings.Join(args, " "), err)
+		}
+		return string(out)
+	}
+	run("demo", "--properties", "200000", "--db", db)
+	start := time.Now()
+	out := run("__complete", "property", "show", "--db", db, "19999")
+	t.Logf("completing 19999 on 200 000 properties: %s", time.Since(start))
+	lines := strings.Split(out, "\n")
+	if !strings.HasPrefix(lines[0], "19999\t") || !strings.HasPrefix(lines[1], "199990\t") {
+		t.Errorf("completing 19999 offers:\n%s", out)
+	}
+}

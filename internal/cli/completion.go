@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -53,7 +57,10 @@ func completeValues(values []string) completeFunc {
 }
 
 // completeCities offers the cities that have properties and start with what
-// is typed: one page of the server's prefix search, however many cities exist.
+// is typed, ignoring case, accents and hyphens as --city does: one page of
+// the server's prefix search, however many cities exist. A shell keeps only
+// the candidates that start with the typed word, so a city is offered with
+// that word as its start ("sai" offers "saint-Étienne").
 func completeCities(f *Factory) completeFunc {
 	return func(cmd *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		svc, err := f.Service(cmd.Context())
@@ -66,10 +73,27 @@ func completeCities(f *Factory) completeFunc {
 		}
 		out := make([]cobra.Completion, len(page.Items))
 		for i, c := range page.Items {
-			out[i] = cobra.CompletionWithDesc(c.City, fmt.Sprintf("%d properties", c.Count))
+			desc := fmt.Sprintf("%d properties", c.Count)
+			if c.Count == 1 {
+				desc = "1 property"
+			}
+			out[i] = cobra.CompletionWithDesc(asTyped(c.City, prefix), desc)
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// asTyped returns city starting with the typed prefix instead of its own
+// first characters, when they differ only as --city ignores.
+func asTyped(city, prefix string) string {
+	if strings.HasPrefix(city, prefix) {
+		return city
+	}
+	rs, n := []rune(city), utf8.RuneCountInString(prefix)
+	if n > len(rs) {
+		return city
+	}
+	return prefix + string(rs[n:])
 }
 
 // completeProperties offers property ids with their names (only your own
@@ -83,35 +107,91 @@ func completeProperties(f *Factory, mine bool) completeFunc {
 	}
 }
 
+// maxCompletions bounds the candidates offered: enough for a prompt.
+const maxCompletions = 100
+
+// propertyCompletions offers the ids that start with prefix, your own
+// properties first (only those when mine). Ids with a decimal prefix form
+// ranges ("12": 12, 120-129, 1200-1299...): each range is one indexed
+// page from its start, so a million properties cost a few queries, never a
+// scan of the first thousand.
 func propertyCompletions(f *Factory, cmd *cobra.Command, mine bool, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	ctx := cmd.Context()
+	if prefix != "" && !digitsOnly(prefix) {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
 	svc, err := f.Service(ctx)
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveError
 	}
-	filter := realty.PropertyFilter{Limit: realty.MaxPageSize}
-	if mine {
-		if me, err := svc.Me(ctx); err == nil {
-			filter.OwnerID = me.ID
-		}
+	var owners []int64
+	if me, err := svc.Me(ctx); err == nil {
+		owners = append(owners, me.ID)
 	}
+	if !mine || len(owners) == 0 {
+		owners = append(owners, 0) // 0: anybody's
+	}
+	seen := map[int64]bool{}
 	var out []cobra.Completion
-	for page := 0; page < 10; page++ { // at most 1000 candidates: enough for a prompt
-		p, err := svc.Properties(ctx, filter)
+	for _, owner := range owners {
+		err := idsWithPrefix(ctx, svc, owner, prefix, maxCompletions-len(out), func(p realty.PropertySummary) {
+			if !seen[p.ID] {
+				seen[p.ID] = true
+				out = append(out, cobra.CompletionWithDesc(itoa(p.ID), p.Name+" ("+p.City+")"))
+			}
+		})
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
-		for _, it := range p.Items {
-			if id := itoa(it.ID); strings.HasPrefix(id, prefix) {
-				out = append(out, cobra.CompletionWithDesc(id, it.Name+" ("+it.City+")"))
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+}
+
+// idsWithPrefix calls fn for up to n properties (of owner, 0 for anybody)
+// whose id starts with prefix, shortest ids first.
+func idsWithPrefix(ctx context.Context, svc realty.Service, owner int64, prefix string, n int, fn func(realty.PropertySummary)) error {
+	lo, hi := int64(1), int64(9) // no prefix: 1-9, 10-99, 100-999...
+	if prefix != "" {
+		v, err := strconv.ParseInt(prefix, 10, 64)
+		if err != nil || v == 0 {
+			return nil
+		}
+		lo, hi = v, v
+	}
+	for n > 0 && lo > 0 {
+		page, err := svc.Properties(ctx, realty.PropertyFilter{OwnerID: owner, Cursor: realty.IDCursor(lo - 1),
+			Limit: int(min(int64(min(n, realty.MaxPageSize)), hi-lo+1))})
+		if err != nil {
+			return err
+		}
+		if len(page.Items) == 0 {
+			return nil // no id from lo on: none in the longer ranges either
+		}
+		for _, p := range page.Items {
+			if p.ID <= hi {
+				fn(p)
+				n--
 			}
 		}
-		if p.NextCursor == "" {
-			break
+		if hi > (math.MaxInt64-9)/10 {
+			return nil
 		}
-		filter.Cursor = p.NextCursor
+		if prefix == "" {
+			lo, hi = hi+1, hi*10+9
+		} else {
+			lo, hi = lo*10, hi*10+9
+		}
 	}
-	return out, cobra.ShellCompDirectiveNoFileComp
+	return nil
+}
+
+func digitsOnly(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // completePropertyAndRoom completes PROPERTY_ID, then that property's ROOM_IDs.

@@ -66,6 +66,7 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 	fl.BoolVar(&opts.All, "all", false, "list every page")
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
 	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(propertyTypeNames()))
+	_ = cmd.RegisterFlagCompletionFunc("owner", completeValues([]string{"me"}))
 	return cmd
 }
 

@@ -7,7 +7,10 @@
 package realty
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -259,4 +262,32 @@ func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
 	}
 	n.Valid = true
 	return json.Unmarshal(b, &n.V)
+}
+
+// IDCursor is the cursor of the properties after id, in id order: a page
+// asked with it starts at the first property whose id is greater (shell
+// completion of ids by prefix starts there). It is base64url of "p:<id>".
+func IDCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(idCursorPrefix + strconv.FormatInt(id, 10)))
+}
+
+const idCursorPrefix = "p:"
+
+// ParseIDCursor returns the id after which an IDCursor lists (0 for no
+// cursor), or a validation error naming the cursor.
+func ParseIDCursor(c string) (int64, error) {
+	if c == "" {
+		return 0, nil
+	}
+	bad := Invalid("cursor", "is not a cursor returned by a previous page")
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	rest, ok := strings.CutPrefix(string(b), idCursorPrefix)
+	if err != nil || !ok {
+		return 0, bad
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil || id < 0 {
+		return 0, bad
+	}
+	return id, nil
 }
