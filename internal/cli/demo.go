@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -105,6 +104,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if err != nil {
 		return err
 	}
+	f.Print.Status("Preparing the demo users (their passwords are hashed: a few seconds)…")
 	created := 0
 	for i, u := range demoUsers {
 		svc, err := demoLogin(ctx, f, anon, u)
@@ -126,7 +126,11 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 			return err
 		}
 	}
-	f.Print.Status("Added %d demo properties (the others were there already).", created)
+	if existing := len(demoProperties) - created; existing > 0 {
+		f.Print.Status("Added %d demo properties (%d were there already).", created, existing)
+	} else {
+		f.Print.Status("Added %d demo properties.", created)
+	}
 	t := newTable(f.IO, "EMAIL", "PASSWORD", "NAME")
 	for _, u := range demoUsers {
 		t.add(u.email, u.password, u.first+" "+u.last)
@@ -207,7 +211,7 @@ func syntheticProperty(i int) realty.NewProperty {
 	a1, a2 := realty.Area(900+(i*37)%2500), realty.Area(500+(i*53)%1500)
 	lvl := i % 6
 	return realty.NewProperty{
-		Name: fmt.Sprintf("Synthetic property %07d", i),
+		Name: syntheticName(i),
 		Type: realty.PropertyTypes[i%len(realty.PropertyTypes)], City: syntheticCities[i%len(syntheticCities)],
 		Rooms: []realty.NewRoom{
 			{Type: "living_room", Area: &a1, Level: &lvl, Features: []string{[]string{"balcony", "fireplace", "view", "quiet"}[i%4]}},
@@ -216,12 +220,20 @@ func syntheticProperty(i int) realty.NewProperty {
 	}
 }
 
+func syntheticName(i int) string { return fmt.Sprintf("Synthetic property %07d", i) }
+
 func loadSynthetic(ctx context.Context, f *Factory, svc realty.Service, n int) error {
 	have, err := ownNames(ctx, svc)
 	if err != nil {
 		return err
 	}
-	start, done := time.Now(), 0
+	missing := 0
+	for i := 1; i <= n; i++ {
+		if !have[syntheticName(i)] {
+			missing++
+		}
+	}
+	bar := newProgress(f.IO, "Adding synthetic properties", missing)
 	batch := make([]realty.NewProperty, 0, realty.MaxImport)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -230,11 +242,8 @@ func loadSynthetic(ctx context.Context, f *Factory, svc realty.Service, n int) e
 		if _, err := svc.ImportProperties(ctx, batch); err != nil {
 			return err
 		}
-		done += len(batch)
+		bar.add(len(batch))
 		batch = batch[:0]
-		if done%50000 == 0 || done < 50000 && done%10000 == 0 {
-			f.Print.Status("%d synthetic properties added (%.0f/s)", done, float64(done)/time.Since(start).Seconds())
-		}
 		return nil
 	}
 	for i := 1; i <= n; i++ {
@@ -251,6 +260,9 @@ func loadSynthetic(ctx context.Context, f *Factory, svc realty.Service, n int) e
 	if err := flush(); err != nil {
 		return err
 	}
-	f.Print.Status("Added %d synthetic properties in %s (%d were there already).", done, time.Since(start).Round(time.Millisecond), len(have))
+	bar.finish()
+	if len(have) > 0 {
+		f.Print.Status("%d synthetic properties were there already.", len(have))
+	}
 	return nil
 }

@@ -31,14 +31,20 @@ func TestDemoIsIdempotent(t *testing.T) {
 				withServer(t, h)
 			}
 			r := h.run("", false, "demo", "--properties", "1500")
-			if r.code != 0 || !strings.Contains(r.err, "Added 24 demo properties") || !strings.Contains(r.err, "Added 1500 synthetic") {
+			if r.code != 0 || !strings.Contains(r.err, "Added 24 demo properties.\n") || strings.Contains(r.err, "already") ||
+				!strings.Contains(r.err, "Adding synthetic properties: 1 500 in ") {
 				t.Fatalf("first demo: exit %d\n%s", r.code, r.err)
+			}
+			// Piped, the progress is a plain line at each tenth: 1500 in batches of 1000.
+			if !strings.Contains(r.err, "Adding synthetic properties: 1 000 of 1 500 (66%)") || strings.Contains(r.err, "\r") {
+				t.Errorf("first demo's progress:\n%s", r.err)
 			}
 			if !strings.Contains(r.out, "alice@example.com\tdemo-alice-2026\tAlice Martin") {
 				t.Errorf("demo users are not printed:\n%s", r.out)
 			}
 			r = h.run("", false, "demo", "--properties", "1500")
-			if r.code != 0 || !strings.Contains(r.err, "Added 0 demo properties") || !strings.Contains(r.err, "Added 0 synthetic properties") {
+			if r.code != 0 || !strings.Contains(r.err, "Added 0 demo properties (24 were there already)") ||
+				!strings.Contains(r.err, "1500 synthetic properties were there already") {
 				t.Errorf("second demo: exit %d\n%s", r.code, r.err)
 			}
 			if got := h.ok("property", "list", "--all", "--jq", ".items | length"); got != "1524\n" {

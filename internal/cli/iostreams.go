@@ -20,6 +20,7 @@ type IO struct {
 	Err    io.Writer
 	InTTY  bool // stdin is a terminal: prompting is allowed
 	OutTTY bool // stdout is a terminal: aligned tables with headers
+	ErrTTY bool // stderr is a terminal: progress redrawn in place
 	Env    func(string) string
 
 	lines *bufio.Reader
@@ -28,7 +29,8 @@ type IO struct {
 // SystemIO returns the process's streams and environment.
 func SystemIO() *IO {
 	return &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		InTTY: term.IsTerminal(int(os.Stdin.Fd())), OutTTY: term.IsTerminal(int(os.Stdout.Fd())), Env: os.Getenv}
+		InTTY: term.IsTerminal(int(os.Stdin.Fd())), OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())), Env: os.Getenv}
 }
 
 // Color reports whether output may use colour: on a terminal, without NO_COLOR.
