@@ -241,9 +241,17 @@ func TestPromptsOnATerminalOnly(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.err, "Email: ") || !strings.Contains(r.err, "Registered carol@example.com") {
 		t.Fatalf("prompted registration: exit %d\n%s", r.code, r.err)
 	}
-	r = h.run("x@example.com\nX\nY\npassword-1\npassword-2\n", true, "user", "register")
-	if r.code != cli.ExitUsage || !strings.Contains(r.err, "differ") {
-		t.Errorf("mismatched passwords: exit %d, %q", r.code, r.err)
+	// Each answer is checked as it is given, and asked again with the reason.
+	r = h.run("not-an-email\nx@example.com\n \nX\nY\nshort\npassword-1\npassword-2\npassword-1\npassword-1\n", true, "user", "register")
+	for _, want := range []string{"email must be a valid email address such as alice@example.com; try again.\nEmail: ", "first name is required; try again.", "password must be at least 8 characters; try again.",
+		"the two passwords differ; try again.", "Registered x@example.com"} {
+		if !strings.Contains(r.err, want) {
+			t.Errorf("re-asked registration lacks %q: exit %d\n%s", want, r.code, r.err)
+		}
+	}
+	r = h.run("y@example.com\nY\nY\npassword-1\npassword-2\npassword-1\npassword-2\npassword-1\npassword-2\npassword-1\npassword-2\npassword-1\npassword-2\n", true, "user", "register")
+	if r.code != cli.ExitUsage || !strings.Contains(r.err, "error: the two passwords differ") {
+		t.Errorf("passwords differing five times: exit %d, %q", r.code, r.err)
 	}
 	r = h.run("carol@example.com\ncarol-password\n", true, "auth", "login")
 	if r.code != 0 {

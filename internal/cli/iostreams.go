@@ -10,6 +10,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"golang.org/x/term"
+
+	"github.com/realtyhq/realty/pkg/realty"
 )
 
 // IO is where a command reads and writes, and what it knows of the terminal.
@@ -100,24 +102,53 @@ func (s *IO) Confirm(question string) (bool, error) {
 	return answer == "y" || answer == "yes", nil
 }
 
-// prompted is a required flag that may be asked for.
+// prompted is a required flag that may be asked for; member names what it
+// sets, so that each answer is checked as it is given.
 type prompted struct {
-	value *string
-	flag  string
-	label string
+	value  *string
+	flag   string
+	label  string
+	member string
 }
 
-// promptMissing asks, on a terminal, for each required flag not given.
+// promptAttempts is how many times a prompt asks again after a refused answer.
+const promptAttempts = 5
+
+// promptMissing asks, on a terminal, for each required flag not given, and
+// asks again, saying why, while an answer would be refused.
 func promptMissing(io *IO, changed func(flag string) bool, flags []prompted) error {
 	for _, p := range flags {
 		if changed(p.flag) {
 			continue
 		}
-		v, err := io.Prompt(p.label, "--"+p.flag)
+		v, err := askUntil(io, func() (string, error) { return io.Prompt(p.label, "--"+p.flag) }, p.member)
 		if err != nil {
 			return err
 		}
 		*p.value = v
 	}
 	return nil
+}
+
+// askUntil asks until the answer passes realty.CheckMember, a few times.
+func askUntil(io *IO, ask func() (string, error), member string) (string, error) {
+	for attempt := 1; ; attempt++ {
+		v, err := ask()
+		if err != nil {
+			return "", err
+		}
+		err = realty.CheckMember(member, v)
+		if err == nil {
+			return v, nil
+		}
+		if attempt == promptAttempts {
+			return "", err
+		}
+		var ve *realty.ValidationError
+		if errors.As(err, &ve) {
+			for _, f := range ve.Fields {
+				fmt.Fprintf(io.Err, "  %s %s; try again.\n", strings.ReplaceAll(f.Field, "_", " "), f.Message)
+			}
+		}
+	}
 }

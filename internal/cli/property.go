@@ -312,8 +312,8 @@ func readPropertyFile(io *IO, changed func(string) bool, file string) (realty.Ne
 // for required flags that were not given (a flag given empty is sent as is,
 // for validation to report).
 func propertyFromFlags(io *IO, changed func(string) bool, in realty.NewProperty, typ string, rooms []string) (realty.NewProperty, error) {
-	err := promptMissing(io, changed, []prompted{{&in.Name, "name", "Name"},
-		{&typ, "type", "Type (" + strings.Join(propertyTypeNames(), ", ") + ")"}, {&in.City, "city", "City"}})
+	err := promptMissing(io, changed, []prompted{{&in.Name, "name", "Name", "name"},
+		{&typ, "type", "Type (" + strings.Join(propertyTypeNames(), ", ") + ")", "type"}, {&in.City, "city", "City", "city"}})
 	if err != nil {
 		return in, err
 	}

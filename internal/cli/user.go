@@ -38,8 +38,8 @@ terminal; scripts pass them as flags and the password with --password-stdin.`,
       --last-name Durand --birth-date 1990-05-17 --password-stdin`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			err := promptMissing(f.IO, cmd.Flags().Changed, []prompted{{&in.Email, "email", "Email"},
-				{&in.FirstName, "first-name", "First name"}, {&in.LastName, "last-name", "Last name"}})
+			err := promptMissing(f.IO, cmd.Flags().Changed, []prompted{{&in.Email, "email", "Email", "email"},
+				{&in.FirstName, "first-name", "First name", "first_name"}, {&in.LastName, "last-name", "Last name", "last_name"}})
 			if err != nil {
 				return err
 			}

@@ -351,3 +351,20 @@ func jsonOf(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestCheckMember: one member checked as the whole input's validation would.
+func TestCheckMember(t *testing.T) {
+	for _, c := range []struct {
+		member, value string
+		ok            bool
+	}{
+		{"email", " Alice@Example.com ", true}, {"email", "alice", false}, {"password", "short", false},
+		{"password", "long enough", true}, {"first_name", "  ", false}, {"last_name", "Martin", true},
+		{"name", strings.Repeat("x", realty.MaxPropertyName+1), false}, {"type", "Loft", true}, {"type", "castle", false},
+		{"city", "Saint-Étienne", true}, {"city", "", false}, {"anything", "", true},
+	} {
+		if err := realty.CheckMember(c.member, c.value); (err == nil) != c.ok {
+			t.Errorf("CheckMember(%q, %q) = %v, want ok %v", c.member, c.value, err, c.ok)
+		}
+	}
+}

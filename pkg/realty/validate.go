@@ -487,3 +487,26 @@ func ValidateImport(in []NewProperty) error {
 	}
 	return p.Err()
 }
+
+// CheckMember checks one member's value as the validation of the whole
+// input would (email, password, first_name, last_name, name, type, city),
+// so that a prompt can refuse an answer as it is given. Other members are
+// not checked here.
+func CheckMember(member, value string) error {
+	var p Problems
+	switch member {
+	case "email":
+		checkEmail(&p, member, NormalizeEmail(value))
+	case "password":
+		checkPassword(&p, member, value)
+	case "first_name", "last_name":
+		checkText(&p, member, strings.TrimSpace(value), 1, MaxPersonName)
+	case "name":
+		checkText(&p, member, strings.TrimSpace(value), 1, MaxPropertyName)
+	case "type":
+		checkPropertyType(&p, member, PropertyType(NormalizeEnum(value)))
+	case "city":
+		checkCity(&p, member, strings.TrimSpace(value))
+	}
+	return p.Err()
+}
