@@ -91,7 +91,26 @@ commands behave the same in every mode.`,
 	root.SetErr(f.IO.Err)
 	root.SetIn(f.IO.In)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
-	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { f.Create = creators[cmd.CommandPath()] }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		for _, name := range meaningless[cmd.CommandPath()] {
+			if cmd.Flags().Changed(name) {
+				return usageErrorf("--%s means nothing for %s", name, cmd.CommandPath())
+			}
+		}
+		f.Create = creators[cmd.CommandPath()]
+		return nil
+	}
+	help := root.HelpFunc()
+	root.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		// The global flags a command ignores are not listed in its help.
+		for _, name := range meaningless[cmd.CommandPath()] {
+			if fl := cmd.Flags().Lookup(name); fl != nil {
+				fl.Hidden = true
+				defer func() { fl.Hidden = false }()
+			}
+		}
+		help(cmd, args)
+	})
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.DBURL, "db", "", "database URL: sqlite:PATH or mysql://user:pass@host:3306/name (env REALTY_DB)")
@@ -120,6 +139,17 @@ commands behave the same in every mode.`,
 // an error rather than a new empty file.
 var creators = map[string]bool{"realty serve": true, "realty migrate up": true, "realty demo": true,
 	"realty tui": true, "realty user register": true}
+
+// meaningless lists, per command, the global flags it has no use for: they
+// are left out of its help, and giving one is a usage error.
+var meaningless = map[string][]string{
+	"realty tui":        {"json", "jq"},
+	"realty completion": {"json", "jq", "db", "server"},
+	"realty serve":      {"json", "jq", "server"},
+	"realty version":    {"db", "server"},
+	"realty demo":       {"json", "jq"},
+	"realty migrate up": {"json", "jq"},
+}
 
 // refuseUnknownSubcommands makes every command group (realty property,
 // realty user...) fail on an unknown subcommand, as the root does: cobra
