@@ -35,6 +35,8 @@ func (m *Model) openRegister() {
 			keyed("first_name", newField("First name", "", "Alice", false)), keyed("last_name", newField("Last name", "", "Martin", false)),
 			keyed("birth_date", newField("Birth date", "", "1990-04-12 (optional)", false))}}
 	f.submit = func(v []string) tea.Cmd {
+		// Every problem at once: those only this form knows, and the
+		// input's own validation.
 		var bad realty.Problems
 		if v[1] != v[2] {
 			bad.Add("password", "the two passwords differ")
@@ -42,11 +44,13 @@ func (m *Model) openRegister() {
 		birth, err := optionalDate(v[5])
 		if err != nil {
 			bad.Add("birth_date", "must be a date such as 1990-04-12")
+			birth = nil
 		}
+		in := realty.NewUser{Email: v[0], Password: v[1], FirstName: v[3], LastName: v[4], BirthDate: birth}
+		bad.Merge("", in.Normalized().Validate())
 		if err := bad.Err(); err != nil {
 			return invalid(err)
 		}
-		in := realty.NewUser{Email: v[0], Password: v[1], FirstName: v[3], LastName: v[4], BirthDate: birth}
 		svc, login := m.svc, m.b.Login
 		return func() tea.Msg {
 			ctx, cancel := m.deadline()

@@ -477,10 +477,13 @@ func invalid(err error) tea.Cmd { return func() tea.Msg { return writeMsg{err: e
 func (m *Model) addRoom(p realty.Property) func([]string) tea.Cmd {
 	return func(v []string) tea.Cmd {
 		area, level, features, err := parseRoomValues(v)
-		if err != nil {
-			return invalid(err)
-		}
 		in := realty.NewRoom{Type: realty.RoomType(realty.NormalizeEnum(v[0])), Name: v[1], Area: area, Level: level, Description: v[4], Features: features}
+		if err != nil { // with the room's own problems: every one at once
+			var bad realty.Problems
+			bad.Merge("", err)
+			bad.Merge("", in.Normalized().Validate())
+			return invalid(bad.Err())
+		}
 		svc := m.svc
 		return func() tea.Msg {
 			ctx, cancel := m.deadline()

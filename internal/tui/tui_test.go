@@ -625,3 +625,16 @@ func TestProfileLogOutAndPersonalInformation(t *testing.T) {
 		d.keys("p").want("Log in first")
 	})
 }
+
+func TestFormProblemsShowTogether(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		d := w.open("")
+		d.keys("R").typ("not-an-email").keys("tab").typ("short").keys("ctrl+s")
+		d.want("↳ must be a valid email", "↳ the two passwords differ; must be at least 8 characters", "↳ is required")
+		w.create(w.alice, "Flat", "Paris")
+		d = w.open(w.alice)
+		d.keys("enter", "a", "tab").typ(strings.Repeat("n", 81)).keys("tab").typ("big").keys("ctrl+s")
+		d.want("↳ must be a number of m²", "↳ must be at most 80 characters")
+	})
+}
