@@ -17,14 +17,14 @@ type demoUser struct {
 }
 
 var demoUsers = []demoUser{
-	{"alice@example.com", "demo-alice-2026", "Alice", "Martin", "1985-02-03"},
-	{"bob@example.com", "demo-bob-2026", "Bob", "Durand", "1978-11-21"},
-	{"chloe@example.com", "demo-chloe-2026", "Chloé", "Lefèvre", "1992-07-14"},
-	{"david@example.com", "demo-david-2026", "David", "Nguyen", ""},
+	{"alice@demo.example", "demo-alice-2026", "Alice", "Martin", "1985-02-03"},
+	{"bob@demo.example", "demo-bob-2026", "Bob", "Durand", "1978-11-21"},
+	{"chloe@demo.example", "demo-chloe-2026", "Chloé", "Lefèvre", "1992-07-14"},
+	{"david@demo.example", "demo-david-2026", "David", "Nguyen", ""},
 }
 
 // syntheticUser owns the properties of --properties N.
-var syntheticUser = demoUser{"synthetic@example.com", "demo-synthetic-2026", "Synthetic", "Data", ""}
+var syntheticUser = demoUser{"synthetic@demo.example", "demo-synthetic-2026", "Synthetic", "Data", ""}
 
 // demoProperty is a sample property: rooms are --room specs.
 type demoProperty struct {
@@ -78,7 +78,7 @@ and two dozen properties with rooms across French cities. Running it again
 adds only what is missing.
 
 --properties N also makes N synthetic properties (owned by
-synthetic@example.com), imported in batches of 1000, to try realty on
+synthetic@demo.example), imported in batches of 1000, to try realty on
 large data; again, only those missing are added.`,
 		Example: `  realty demo
   realty demo --properties 100000

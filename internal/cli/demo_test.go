@@ -39,7 +39,7 @@ func TestDemoIsIdempotent(t *testing.T) {
 			if !strings.Contains(r.err, "Adding synthetic properties: 1 000 of 1 500 (66%)") || strings.Contains(r.err, "\r") {
 				t.Errorf("first demo's progress:\n%s", r.err)
 			}
-			if !strings.Contains(r.out, "alice@example.com\tdemo-alice-2026\tAlice Martin") {
+			if !strings.Contains(r.out, "alice@demo.example\tdemo-alice-2026\tAlice Martin") {
 				t.Errorf("demo users are not printed:\n%s", r.out)
 			}
 			r = h.run("", false, "demo", "--properties", "1500")
@@ -53,7 +53,7 @@ func TestDemoIsIdempotent(t *testing.T) {
 			if got := h.ok("property", "list", "--city", "saint etienne", "--jq", "[.items[] | select(.name | startswith(\"Synthetic\") | not) | .name] | sort | join(\",\")"); got != "Appartement Jean-Jaurès,Maison du Pilat\n" {
 				t.Errorf("Saint-Étienne demo properties = %q", got)
 			}
-			h.okStdin("demo-chloe-2026\n", "auth", "login", "--email", "chloe@example.com", "--password-stdin")
+			h.okStdin("demo-chloe-2026\n", "auth", "login", "--email", "chloe@demo.example", "--password-stdin")
 			if got := h.ok("property", "list", "--owner", "me", "--jq", ".items | length"); got != "6\n" {
 				t.Errorf("Chloé owns %s demo properties, want 6", got)
 			}
@@ -61,5 +61,16 @@ func TestDemoIsIdempotent(t *testing.T) {
 				t.Errorf("--properties -1: exit %d", r.code)
 			}
 		})
+	}
+}
+
+// TestDemoAfterTheTour: the README's tour registers alice@example.com with
+// its own password; the demo's users live on their own domain, so 'realty
+// demo' afterwards works.
+func TestDemoAfterTheTour(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	h.registerAndLogin("Alice")
+	if r := h.run("", false, "demo"); r.code != 0 || !strings.Contains(r.out, "alice@demo.example") {
+		t.Fatalf("demo after the tour: exit %d\n%s", r.code, r.err)
 	}
 }
