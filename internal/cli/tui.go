@@ -20,12 +20,13 @@ It works on the same backend as the other commands: the local database, --db,
 or a server with --server.
 
 Keys: arrows or j/k move, G goes to the last property, enter opens, / filters
-by city, t by type, x or esc clears the filters, n creates a property, e
-edits, a adds a room, d removes one, D deletes the property, L logs in, R
-registers, p shows your profile (e edits it, P changes the password, O logs
-out), r reloads, ? shows every key, esc goes back, q or ctrl+c quits. Your
-own properties are marked ★ you. In forms, types are picked with ←/→ or a
-letter, and every problem shows under its field.`,
+by city, t by type, m keeps only yours, x or esc clears the filters, n
+creates a property, e edits, a adds a room, d removes one, D deletes the
+property, L logs in, R registers, p shows your profile (e edits it, P
+changes the password, O logs out), r reloads, ? shows every key, esc goes
+back, q or ctrl+c quits. Your own properties are marked ★ you. In forms,
+types are picked with ←/→ or a letter, and every problem shows under its
+field.`,
 		Example: "  realty demo && realty tui\n  realty tui --server http://localhost:8080",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

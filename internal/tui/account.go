@@ -234,7 +234,7 @@ func (m *Model) onLogout(msg logoutMsg) tea.Cmd {
 		return nil
 	}
 	m.svc, m.me, m.view = msg.svc, nil, viewList
-	m.detail = detailState{}
+	m.detail, m.list.mine = detailState{}, false
 	m.setStatus("Logged out", nil)
 	return m.reloadList()
 }

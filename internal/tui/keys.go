@@ -10,6 +10,7 @@ type keyMap struct {
 	Edit, AddRoom, EditRoom, DelRoom, Del   key.Binding
 	Next, Prev, Submit, Yes, No             key.Binding
 	Register, Profile, Password, Logout     key.Binding
+	Mine                                    key.Binding
 }
 
 func newKeys() keyMap {
@@ -44,6 +45,7 @@ func newKeys() keyMap {
 		Profile:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "profile")),
 		Password: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "password")),
 		Logout:   key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "log out")),
+		Mine:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mine")),
 	}
 }
 

@@ -23,6 +23,7 @@ type listState struct {
 	offset  int
 	city    string
 	typ     realty.PropertyType
+	mine    bool // only the logged-in user's properties
 	// cityCount is how many properties the city filter has, as the city
 	// picker showed it (-1: not known).
 	cityCount int
@@ -57,6 +58,9 @@ func (m *Model) loadPage(cursor string) tea.Cmd {
 	m.list.loading = true
 	svc, gen := m.svc, m.list.gen
 	f := realty.PropertyFilter{City: m.list.city, Type: m.list.typ, Limit: pageSize, Cursor: cursor}
+	if m.list.mine && m.me != nil {
+		f.OwnerID = m.me.ID
+	}
 	return func() tea.Msg {
 		ctx, cancel := m.deadline()
 		defer cancel()
@@ -118,7 +122,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case msg.String() == "esc":
-		if l.city == "" && l.typ == "" {
+		if !l.filtered() {
 			m.setStatus("Press q to quit", nil)
 			return nil
 		}
@@ -160,10 +164,17 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.openTypes()
 		return nil
 	case key.Matches(msg, k.Clear):
-		if l.city == "" && l.typ == "" {
+		if !l.filtered() {
 			return nil
 		}
 		return m.clearFilters()
+	case key.Matches(msg, k.Mine):
+		if !m.loggedIn() {
+			m.setStatus("Log in first (L) to see your own properties", nil)
+			return nil
+		}
+		l.mine = !l.mine
+		return m.reloadList()
 	case key.Matches(msg, k.New):
 		if !m.loggedIn() {
 			m.setStatus("Log in first (L) to register a property", nil)
@@ -191,8 +202,11 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.prefetch()
 }
 
+// filtered reports whether any filter is set.
+func (l *listState) filtered() bool { return l.city != "" || l.typ != "" || l.mine }
+
 func (m *Model) clearFilters() tea.Cmd {
-	m.list.city, m.list.typ, m.list.cityCount = "", "", -1
+	m.list.city, m.list.typ, m.list.cityCount, m.list.mine = "", "", -1, false
 	m.setStatus("Filters cleared", nil)
 	return m.reloadList()
 }
@@ -210,7 +224,7 @@ func (m *Model) listHelp() bindings {
 	short = append(short, k.Help, k.Quit)
 	return bindings{short: short, full: [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.City, k.Type, k.Clear, k.Reload},
+		{k.Open, k.City, k.Type, k.Mine, k.Clear, k.Reload},
 		append(account, k.Help, k.Quit),
 	}}
 }
@@ -304,10 +318,13 @@ func (m *Model) filterLine() string {
 		count = "… properties"
 	case l.next == "":
 		count = plural(len(l.items), "property", "properties")
-	case l.city != "" && l.typ == "" && l.cityCount >= 0:
+	case l.city != "" && l.typ == "" && !l.mine && l.cityCount >= 0:
 		count = plural(l.cityCount, "property", "properties") // the city's count, every page
 	default:
 		count = fmt.Sprintf("%d+ properties", len(l.items))
+	}
+	if l.mine {
+		return fmt.Sprintf("City: %s · Type: %s · Yours · %s", city, typ, count)
 	}
 	return fmt.Sprintf("City: %s · Type: %s · %s", city, typ, count)
 }

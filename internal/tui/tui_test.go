@@ -638,3 +638,16 @@ func TestFormProblemsShowTogether(t *testing.T) {
 		d.want("↳ must be a number of m²", "↳ must be at most 80 characters")
 	})
 }
+
+func TestOnlyMine(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.create(w.bob, "Bob's house", "Brest")
+		w.create(w.alice, "Alice's flat", "Paris")
+		d := w.open("")
+		d.keys("m").want("Log in first")
+		d = w.open(w.alice)
+		d.keys("m").want("Yours · 1 property", "Alice's flat").wantNot("Bob's house")
+		d.keys("esc").want("City: any · Type: any · 2 properties", "Bob's house")
+	})
+}
