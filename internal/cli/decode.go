@@ -58,7 +58,7 @@ func ParseRoomSpec(spec string) (realty.NewRoom, error) {
 		}
 	}
 	if r.Type == "" {
-		return r, bad("the room type is missing (%s)", strings.Join(roomTypeNames(), ", "))
+		return r, bad("the room type is missing (%s)", strings.Join(realty.Names(realty.RoomTypes), ", "))
 	}
 	return r, nil
 }
@@ -122,20 +122,4 @@ func setRoomField(r *realty.NewRoom, key, value string) error {
 		return fmt.Errorf("unknown key %q (type, name, area, level, description, feature)", key)
 	}
 	return nil
-}
-
-func roomTypeNames() []string {
-	out := make([]string, len(realty.RoomTypes))
-	for i, t := range realty.RoomTypes {
-		out[i] = string(t)
-	}
-	return out
-}
-
-func propertyTypeNames() []string {
-	out := make([]string, len(realty.PropertyTypes))
-	for i, t := range realty.PropertyTypes {
-		out[i] = string(t)
-	}
-	return out
 }

@@ -65,7 +65,7 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 	fl.StringVar(&opts.Filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
 	fl.BoolVar(&opts.All, "all", false, "list every page")
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
-	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(propertyTypeNames()))
+	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(realty.Names(realty.PropertyTypes)))
 	_ = cmd.RegisterFlagCompletionFunc("owner", completeValues([]string{"me"}))
 	return cmd
 }
@@ -236,8 +236,8 @@ func NewCmdPropertyCreate(f *Factory, runF func(context.Context, *PropertyCreate
 feature), or whole from a JSON file in the API's shape (--file, - for stdin).
 On a terminal, a missing name, type or city is asked for.
 
-Property types: ` + strings.Join(propertyTypeNames(), ", ") + `
-Room types: ` + strings.Join(roomTypeNames(), ", "),
+Property types: ` + strings.Join(realty.Names(realty.PropertyTypes), ", ") + `
+Room types: ` + strings.Join(realty.Names(realty.RoomTypes), ", "),
 		Example: `  realty property create --name "Loft Croix-Rousse" --type loft --city Lyon \
       --description "Bright loft near the market" \
       --room "living_room,area=32.5,level=3,feature=fireplace,feature=south-facing" \
@@ -260,9 +260,9 @@ Room types: ` + strings.Join(roomTypeNames(), ", "),
 	fl.StringVar(&opts.In.Description, "description", "", "description, up to 4000 characters")
 	fl.StringArrayVar(&opts.Rooms, "room", nil, `a room: TYPE,name=N,area=M2,level=L,feature=F,... (repeatable; quote a value with a comma: name="Big, bright")`)
 	fl.StringVarP(&opts.File, "file", "f", "", "read the whole property as JSON from FILE (- for standard input)")
-	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(propertyTypeNames()))
+	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(realty.Names(realty.PropertyTypes)))
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
-	_ = cmd.RegisterFlagCompletionFunc("room", completeValues(roomTypeNames()))
+	_ = cmd.RegisterFlagCompletionFunc("room", completeValues(realty.Names(realty.RoomTypes)))
 	return cmd
 }
 
@@ -313,7 +313,7 @@ func readPropertyFile(io *IO, changed func(string) bool, file string) (realty.Ne
 // for validation to report).
 func propertyFromFlags(io *IO, changed func(string) bool, in realty.NewProperty, typ string, rooms []string) (realty.NewProperty, error) {
 	err := promptMissing(io, changed, []prompted{{&in.Name, "name", "Name", "name"},
-		{&typ, "type", "Type (" + strings.Join(propertyTypeNames(), ", ") + ")", "type"}, {&in.City, "city", "City", "city"}})
+		{&typ, "type", "Type (" + strings.Join(realty.Names(realty.PropertyTypes), ", ") + ")", "type"}, {&in.City, "city", "City", "city"}})
 	if err != nil {
 		return in, err
 	}
@@ -398,7 +398,7 @@ since you read that version: nobody's edit is silently overwritten.`,
 	fl.StringVar(&city, "city", "", "new city")
 	fl.StringVar(&desc, "description", "", "new description")
 	fl.Int64Var(&opts.IfVersion, "if-version", 0, "only if the property is still at this version")
-	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(propertyTypeNames()))
+	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(realty.Names(realty.PropertyTypes)))
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
 	return cmd
 }

@@ -15,7 +15,7 @@ func newRoomCmd(f *Factory) *cobra.Command {
 		Aliases: []string{"rooms"},
 		Short:   "Add, change and remove the rooms of your properties",
 		Long: `Add, change and remove rooms of a property you own. Each change increases the
-property's version. Room types: ` + strings.Join(roomTypeNames(), ", ") + `.`,
+property's version. Room types: ` + strings.Join(realty.Names(realty.RoomTypes), ", ") + `.`,
 		Args: noArgs,
 	}
 	cmd.AddCommand(newRoomAddCmd(f), newRoomUpdateCmd(f), newRoomRemoveCmd(f))
@@ -45,7 +45,7 @@ func (r *roomFlags) register(cmd *cobra.Command, update bool) {
 		fl.Lookup("feature").Usage += "; replaces all the room's features"
 		fl.BoolVar(&r.noFeatures, "no-features", false, "remove all the room's features")
 	}
-	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(roomTypeNames()))
+	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(realty.Names(realty.RoomTypes)))
 }
 
 // parseArea and parseLevel read optional flags; "" means "none".
@@ -96,7 +96,7 @@ func newRoomAddCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			if rf.typ == "" {
-				if rf.typ, err = f.IO.Prompt("Room type ("+strings.Join(roomTypeNames(), ", ")+")", "--type"); err != nil {
+				if rf.typ, err = f.IO.Prompt("Room type ("+strings.Join(realty.Names(realty.RoomTypes), ", ")+")", "--type"); err != nil {
 					return err
 				}
 			}

@@ -69,22 +69,6 @@ func newSelect(label, key string, options []string, value string) field {
 // keyed names the member of a field's problems.
 func keyed(key string, f field) field { f.key = key; return f }
 
-func propertyTypeOptions() []string {
-	s := make([]string, len(realty.PropertyTypes))
-	for i, t := range realty.PropertyTypes {
-		s[i] = string(t)
-	}
-	return s
-}
-
-func roomTypeOptions() []string {
-	s := make([]string, len(realty.RoomTypes))
-	for i, t := range realty.RoomTypes {
-		s[i] = string(t)
-	}
-	return s
-}
-
 func newField(label, value, placeholder string, secret bool) field {
 	in := textinput.New()
 	in.Prompt = ""
@@ -320,7 +304,7 @@ func (m *Model) openPropertyForm(p *realty.Property) {
 	}
 	f := &form{title: title,
 		fields: []field{keyed("name", newField("Name", values[0], "Loft Croix-Rousse", false)),
-			newSelect("Type", "type", propertyTypeOptions(), values[1]), keyed("city", newField("City", values[2], "Lyon", false)),
+			newSelect("Type", "type", realty.Names(realty.PropertyTypes), values[1]), keyed("city", newField("City", values[2], "Lyon", false)),
 			keyed("description", newField("Description", values[3], "optional", false))}}
 	if p == nil {
 		f.submit = m.createProperty
@@ -332,14 +316,6 @@ func (m *Model) openPropertyForm(p *realty.Property) {
 		}
 	}
 	m.openForm(f)
-}
-
-func typeList() string {
-	s := make([]string, len(realty.PropertyTypes))
-	for i, t := range realty.PropertyTypes {
-		s[i] = string(t)
-	}
-	return strings.Join(s, " ")
 }
 
 func (m *Model) createProperty(v []string) tea.Cmd {
@@ -410,7 +386,7 @@ func (m *Model) openRoomForm(r *realty.Room) {
 		v[0] = string(realty.RoomTypes[0])
 	}
 	f := &form{title: title,
-		fields: []field{newSelect("Type", "type", roomTypeOptions(), v[0]), keyed("name", newField("Name", v[1], "optional", false)),
+		fields: []field{newSelect("Type", "type", realty.Names(realty.RoomTypes), v[0]), keyed("name", newField("Name", v[1], "optional", false)),
 			keyed("area", newField("Area m²", v[2], "12.5 (optional)", false)), keyed("level", newField("Level", v[3], "0 (optional)", false)),
 			keyed("description", newField("Description", v[4], "optional", false)),
 			keyed("features", newField("Features", v[5], "balcony, fireplace", false))}}

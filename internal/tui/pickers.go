@@ -173,7 +173,7 @@ func (m *Model) cityView() string {
 func (m *Model) typeView() string {
 	var b strings.Builder
 	b.WriteString(titleStyle.Render("Filter by type") + "\n\n")
-	names := append([]string{"any type"}, strings.Fields(typeList())...)
+	names := append([]string{"any type"}, realty.Names(realty.PropertyTypes)...)
 	rows := max(1, m.height-7)
 	start := max(0, m.pick.cursor-rows+1)
 	for i := start; i < len(names) && i < start+rows; i++ {

@@ -291,3 +291,13 @@ func ParseIDCursor(c string) (int64, error) {
 	}
 	return id, nil
 }
+
+// Names returns enum values (PropertyTypes, RoomTypes) as strings, for
+// menus, completion and help.
+func Names[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
