@@ -132,13 +132,35 @@ var (
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
-// leaf reports types decoded as a whole: those with their own decoding, and
-// everything that is neither a struct nor a slice.
-func leaf(t reflect.Type) bool {
-	if reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
-		return true
+// How a type is decoded, cached per type: looking up a method set on every
+// value of every body was a fifth of the walk.
+type decoding int
+
+const (
+	walked      decoding = iota // a struct or a slice: the walk goes in
+	plain                       // a string, number or bool: checked without decoding
+	unmarshaler                 // a json.Unmarshaler (Area, Date...): its own method decides
+	generic                     // anything else decoded as a whole (text unmarshalers, maps)
+)
+
+var decodings sync.Map // reflect.Type -> decoding
+
+func decodingOf(t reflect.Type) decoding {
+	if d, ok := decodings.Load(t); ok {
+		return d.(decoding)
 	}
-	return t.Kind() != reflect.Struct && t.Kind() != reflect.Slice
+	d := generic
+	switch {
+	case reflect.PointerTo(t).Implements(jsonUnmarshaler):
+		d = unmarshaler
+	case reflect.PointerTo(t).Implements(textUnmarshaler):
+	case t.Kind() == reflect.Struct, t.Kind() == reflect.Slice:
+		d = walked
+	case t.Kind() == reflect.String, t.Kind() == reflect.Bool, t.Kind() >= reflect.Int && t.Kind() <= reflect.Float64:
+		d = plain
+	}
+	decodings.Store(t, d)
+	return d
 }
 
 func (w *walker) value(raw []byte, t reflect.Type, path string) {
@@ -148,12 +170,20 @@ func (w *walker) value(raw []byte, t reflect.Type, path string) {
 	if bytes.Equal(raw, []byte("null")) {
 		return // encoding/json leaves the member as it is; validation decides
 	}
-	if leaf(t) {
+	switch decodingOf(t) {
+	case plain:
 		if !plainLeaf(raw, t) {
-			if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
-				w.invalid.Add(orBody(path), "%s", typeMessage(err, t, raw))
-			}
+			w.decodeLeaf(raw, t, path)
 		}
+		return
+	case unmarshaler:
+		// As encoding/json would: the method's own error, unchanged.
+		if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
+			w.invalid.Add(orBody(path), "%s", typeMessage(err, t, raw))
+		}
+		return
+	case generic:
+		w.decodeLeaf(raw, t, path)
 		return
 	}
 	switch {
@@ -166,14 +196,18 @@ func (w *walker) value(raw []byte, t reflect.Type, path string) {
 	}
 }
 
-// plainLeaf reports, without decoding, that raw decodes into t: a string
-// into a string, a whole number in range into an integer, and so on. It
-// answers false for the rest (types with their own decoding, mismatches),
-// which json.Unmarshal then decides.
-func plainLeaf(raw []byte, t reflect.Type) bool {
-	if reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
-		return false
+// decodeLeaf decodes a value as a whole, to report why it does not fit t.
+func (w *walker) decodeLeaf(raw []byte, t reflect.Type, path string) {
+	if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+		w.invalid.Add(orBody(path), "%s", typeMessage(err, t, raw))
 	}
+}
+
+// plainLeaf reports, without decoding, that raw decodes into t (a plain
+// kind): a string into a string, a whole number in range into an integer,
+// and so on. It answers false for mismatches, which json.Unmarshal then
+// explains.
+func plainLeaf(raw []byte, t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.String:
 		return raw[0] == '"'
