@@ -11,8 +11,9 @@ func newMigrateCmd(f *Factory) *cobra.Command {
 		Use:   "migrate",
 		Short: "Apply or inspect database migrations",
 		Long: `Apply the schema migrations embedded in this binary, or list them. Commands
-migrate the local database on first use by themselves; this is for MySQL
-databases shared by several servers, and for checking.`,
+migrate a database that is behind by themselves; this is for MySQL databases
+shared by several servers, and for checking. 'migrate up' creates a local
+database that does not exist yet; 'migrate status' never does.`,
 		Args: noArgs,
 	}
 	cmd.AddCommand(newMigrateUpCmd(f), newMigrateStatusCmd(f))

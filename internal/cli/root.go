@@ -72,8 +72,9 @@ func NewRootCmd(f *Factory) *cobra.Command {
 them by city, lets owners edit their own properties, and keeps each user's
 personal information.
 
-It works on a local SQLite database by default (created on first use under
-$XDG_DATA_HOME/realty), on MySQL with --db mysql://user:pass@host:3306/name,
+It works on a local SQLite database by default (under $XDG_DATA_HOME/realty,
+created by 'user register', 'demo', 'tui', 'serve' or 'migrate up'; the other
+commands never create one), on MySQL with --db mysql://user:pass@host:3306/name,
 or through a server started with 'realty serve' with --server URL: the
 commands behave the same in every mode.`,
 		Example: `  realty user register --email alice@example.com --first-name Alice --last-name Martin
