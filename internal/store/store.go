@@ -10,6 +10,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -36,6 +37,7 @@ type Store struct {
 	dialect   string
 	read      *sqlx.DB // SQLite: a pool of read-only connections; MySQL: the pool
 	write     *sqlx.DB // SQLite: one connection, so writers queue instead of failing busy; MySQL: the pool
+	txdb      *sqlx.DB // MySQL: the transactions' pool, autocommit off (see inImplicitTx); SQLite: nil
 	location  string   // where the data is, without any password
 	forUpdate string   // row-lock suffix of SELECTs that precede an update
 	retries   atomic.Int64
@@ -228,10 +230,24 @@ func openMySQL(ctx context.Context, dbURL string) (*Store, error) {
 	db.SetMaxIdleConns(32)
 	db.SetConnMaxLifetime(3 * time.Minute)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{dialect: migrations.MySQL, read: db, write: db, forUpdate: " FOR UPDATE",
+	// Transactions run on connections whose autocommit is off, where the
+	// first statement starts one: a write saves the START TRANSACTION round
+	// trip.
+	txcfg := cfg.Clone()
+	txcfg.Params["autocommit"] = "0"
+	txconn, err := mysql.NewConnector(txcfg)
+	if err != nil {
+		return nil, err
+	}
+	txdb := sqlx.NewDb(sql.OpenDB(txconn), "mysql")
+	txdb.SetMaxOpenConns(32)
+	txdb.SetMaxIdleConns(32)
+	txdb.SetConnMaxLifetime(3 * time.Minute)
+	txdb.SetConnMaxIdleTime(time.Minute)
+	s := &Store{dialect: migrations.MySQL, read: db, write: db, txdb: txdb, forUpdate: " FOR UPDATE",
 		location: mysqlLocation(cfg)}
 	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, mapErr(fmt.Errorf("connect to %s: %w", s.location, err))
 	}
 	return s, nil
@@ -242,6 +258,9 @@ func (s *Store) Close() error {
 	err := errors.Join(s.closeStmts(), s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
+	}
+	if s.txdb != nil {
+		err = errors.Join(err, s.txdb.Close())
 	}
 	return err
 }
@@ -315,8 +334,15 @@ func (s *Store) SchemaCurrent(ctx context.Context) (bool, error) {
 // Tx is a write transaction. On SQLite it holds the write lock from its start
 // (BEGIN IMMEDIATE); on MySQL, rows it locks with LockProperty stay locked.
 type Tx struct {
-	tx *sqlx.Tx
+	tx txConn
 	s  *Store
+}
+
+// txConn is what a transaction runs statements on: a *sqlx.Tx, or on MySQL
+// a connection whose autocommit is off.
+type txConn interface {
+	sqlx.QueryerContext
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // InTx runs fn in a write transaction, committed if fn returns nil. When the
@@ -329,6 +355,9 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (s *Store) inTxOnce(ctx context.Context, fn func(*Tx) error) error {
+	if s.txdb != nil {
+		return s.inImplicitTx(ctx, fn)
+	}
 	tx, err := s.write.BeginTxx(ctx, nil)
 	if err != nil {
 		return mapErr(err)
@@ -345,6 +374,38 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(*Tx) error) error {
 		}
 	}
 	return mapErr(tx.Commit())
+}
+
+// inImplicitTx runs fn on a MySQL connection whose autocommit is off: its
+// first statement starts the transaction, which ends with an explicit
+// COMMIT or ROLLBACK. A connection whose transaction could not be ended
+// is discarded, never returned to the pool with a transaction open.
+func (s *Store) inImplicitTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	c, err := s.txdb.Connx(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer func() {
+		if err != nil {
+			// Even when ctx is done: the connection must not keep the
+			// transaction.
+			if _, rbErr := c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+				_ = c.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}
+		c.Close()
+	}()
+	t := &Tx{tx: c, s: s}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if s.beforeCommit != nil {
+		if err := s.beforeCommit(t); err != nil {
+			return mapErr(err)
+		}
+	}
+	_, err = c.ExecContext(ctx, "COMMIT")
+	return mapErr(err)
 }
 
 // chunkRows bounds the rows one transaction of InChunks writes on SQLite,
@@ -388,7 +449,11 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 // PoolStats returns the connection pools' statistics by name.
 func (s *Store) PoolStats() map[string]sql.DBStats {
 	if s.read == s.write {
-		return map[string]sql.DBStats{"main": s.write.Stats()}
+		stats := map[string]sql.DBStats{"main": s.write.Stats()}
+		if s.txdb != nil {
+			stats["tx"] = s.txdb.Stats() // MySQL's transactions, autocommit off
+		}
+		return stats
 	}
 	return map[string]sql.DBStats{"read": s.read.Stats(), "write": s.write.Stats()}
 }

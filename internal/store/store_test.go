@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -301,6 +302,78 @@ func TestInsertProperties(t *testing.T) {
 		}
 		if after, _ := st.Properties(ctx, store.ListFilter{OwnerID: owner, Limit: 2000}); len(after) != len(before) {
 			t.Errorf("a failed bulk insert left %d properties", len(after)-len(before))
+		}
+	})
+}
+
+// TestFailedTransactionsLeaveNothingOpen: a transaction whose function fails
+// after writing, or whose context ends while it writes, is rolled back, and
+// its connection never goes back to the pool with it still open (MySQL runs
+// transactions on connections whose autocommit is off). More failures than
+// the pool has connections, then a write that must see none of them.
+func TestFailedTransactionsLeaveNothingOpen(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		owner, err := st.CreateUser(ctx, user("rollback@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		insert := func(ctx context.Context, tx *store.Tx) error {
+			_, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: "P", Type: "house", City: "Lyon",
+				CityKey: "lyon", At: time.Now().UTC()})
+			return err
+		}
+		oops := errors.New("oops")
+		for i := range 40 {
+			err := st.InTx(ctx, func(tx *store.Tx) error {
+				if err := insert(ctx, tx); err != nil {
+					return err
+				}
+				return oops
+			})
+			if !errors.Is(err, oops) {
+				t.Fatalf("attempt %d: %v", i, err)
+			}
+		}
+		for i := range 10 {
+			cctx, cancel := context.WithCancel(ctx)
+			_ = st.InTx(cctx, func(tx *store.Tx) error {
+				if err := insert(cctx, tx); err != nil {
+					return err
+				}
+				cancel()
+				return insert(cctx, tx)
+			})
+			cancel()
+			if i == 0 && ctx.Err() != nil {
+				t.Fatal(ctx.Err())
+			}
+		}
+		if err := st.InTx(ctx, func(tx *store.Tx) error { return insert(ctx, tx) }); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := st.Properties(ctx, store.ListFilter{OwnerID: owner, Limit: 100})
+		if err != nil || len(rows) != 1 {
+			t.Errorf("%d properties after 50 failed transactions and one that worked, want 1 (%v)", len(rows), err)
+		}
+	})
+}
+
+// TestPoolStatsNameEveryPool: /metrics reports each pool the store opens,
+// MySQL's transaction pool included.
+func TestPoolStatsNameEveryPool(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		var names []string
+		for name := range st.PoolStats() {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		want := map[string]string{"sqlite": "read write", "mysql": "main tx"}[dialect]
+		if got := strings.Join(names, " "); got != want {
+			t.Errorf("pools %q, want %q", got, want)
 		}
 	})
 }
