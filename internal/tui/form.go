@@ -585,8 +585,14 @@ func (m *Model) confirm(question string, yes tea.Cmd) {
 func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "y", "Y":
-		m.setStatus("Working…", nil)
-		return m.ask.yes
+		// Once: a second y (pressed again, or arriving in the same read)
+		// must not send the deletion twice.
+		yes := m.ask.yes
+		m.ask.yes = nil
+		if yes != nil {
+			m.setStatus("Working…", nil)
+		}
+		return yes
 	case "n", "N", "esc", "q":
 		m.ask, m.view = nil, m.back
 		m.setStatus("Cancelled", nil)

@@ -651,3 +651,38 @@ func TestOnlyMine(t *testing.T) {
 		d.keys("esc").want("City: any · Type: any · 2 properties", "Bob's house")
 	})
 }
+
+// deleteCounter counts the deletions that reach the backend.
+type deleteCounter struct {
+	realty.Service
+	n *int
+}
+
+func (d deleteCounter) DeleteProperty(ctx context.Context, id, version int64) error {
+	*d.n++
+	return d.Service.DeleteProperty(ctx, id, version)
+}
+
+func TestConfirmingTwiceDeletesOnce(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.create(w.alice, "Flat", "Paris")
+		deletes := 0
+		d := &driver{t: t, m: tui.New(context.Background(), tui.Config{Service: deleteCounter{w.svcFor(w.alice), &deletes}, Where: "test"})}
+		d.process(tea.WindowSizeMsg{Width: 80, Height: 24})
+		d.run(d.m.Init())
+		d.keys("enter", "D").want("Delete \"Flat\"")
+		// The driver runs each command at once; a real terminal may deliver
+		// the second y before the first deletion returns: hold the command.
+		_, cmd := d.m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+		_, again := d.m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+		if again != nil {
+			t.Error("a second y sends another deletion")
+		}
+		d.run(cmd)
+		d.want("Deleted property 1")
+		if deletes != 1 {
+			t.Errorf("%d deletions reached the backend", deletes)
+		}
+	})
+}
