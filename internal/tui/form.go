@@ -24,6 +24,9 @@ type form struct {
 	// rebase, when set, makes the form apply its values to a newer version
 	// of what it edits (after someone else changed it): nothing typed is lost.
 	rebase func(p realty.Property)
+	// saving: a save is on its way; another press of save waits for it
+	// (two would create the property twice).
+	saving bool
 }
 
 // field is a text input, or a select among options (an enum: the property
@@ -114,10 +117,14 @@ func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 			f.move(1)
 			return nil
 		}
+		if f.saving {
+			return nil
+		}
 		values := make([]string, len(f.fields))
 		for i := range f.fields {
 			values[i] = f.fields[i].value()
 		}
+		f.saving = true
 		m.setStatus("Saving…", nil)
 		return f.submit(values)
 	}
@@ -271,6 +278,7 @@ func (m *Model) onWrite(msg writeMsg) tea.Cmd {
 // user's closes it.
 func (m *Model) keepForm(err error) (tea.Cmd, bool) {
 	f := m.form
+	f.saving = false
 	var ve *realty.ValidationError
 	if errors.As(err, &ve) {
 		if rest := f.showProblems(ve); len(rest) > 0 {
@@ -551,6 +559,9 @@ func (m *Model) openLogin() {
 
 func (m *Model) onLogin(msg loginMsg) tea.Cmd {
 	if msg.err != nil {
+		if m.form != nil {
+			m.form.saving = false
+		}
 		m.setStatus("", msg.err)
 		if errors.Is(msg.err, realty.ErrUnauthenticated) {
 			m.status = "Wrong email or password"

@@ -686,3 +686,20 @@ func TestConfirmingTwiceDeletesOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestSavingTwiceCreatesOnce(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		d := w.open(w.alice)
+		d.keys("n").typ("Flat").keys("tab", "tab").typ("Paris")
+		_, cmd := d.m.Update(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+		_, again := d.m.Update(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+		if again != nil {
+			t.Error("a second save while the first is on its way sends another")
+		}
+		d.run(cmd)
+		d.want("Created property 1")
+		// A refused save lets the next one through.
+		d.keys("e").clear().keys("ctrl+s").want("↳").clear().typ("Flat 2").keys("ctrl+s").want("Saved", "Flat 2")
+	})
+}
