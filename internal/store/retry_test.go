@@ -91,9 +91,9 @@ func TestInChunks(t *testing.T) {
 			}
 			return nil
 		}
-		weight := func(int) int { return 300 }
+		weight := func(int) int { return 1300 }
 		done, err := st.InChunks(ctx, 10, weight, insert)
-		wantCommits := map[string]int{"sqlite": 3, "mysql": 1}[dialect] // 4+4+2 items of 300 rows on SQLite
+		wantCommits := map[string]int{"sqlite": 3, "mysql": 1}[dialect] // 4+4+2 items of 1300 rows on SQLite
 		if err != nil || done != 10 || commits != wantCommits {
 			t.Errorf("10 items: done %d, %d commits, %v; want 10 in %d", done, commits, err, wantCommits)
 		}
