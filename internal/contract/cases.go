@@ -619,6 +619,21 @@ func testCityPagination(t *testing.T, e *env) {
 	if len(saints.Items) != 5 || saints.NextCursor != "" || saints.Items[0].City != "Saint-Été 00" || saints.Items[0].Count != 1 {
 		t.Errorf("prefix search = %s", describe(saints))
 	}
+	// A prefix search pages too: each page starts after the last, never
+	// before the prefix.
+	var paged []string
+	pf := realty.CityFilter{Prefix: "SAINT ete", Limit: 2}
+	for pages := 1; ; pages++ {
+		page := must[realty.Page[realty.CityCount]](t, "prefix page")(e.anon().Cities(e.ctx, pf))
+		for _, c := range page.Items {
+			paged = append(paged, c.City)
+		}
+		if page.NextCursor == "" || pages > 5 {
+			break
+		}
+		pf.Cursor = page.NextCursor
+	}
+	same(t, "every Saint-Été once, by pages of 2", paged, []string{"Saint-Été 00", "Saint-Été 05", "Saint-Été 10", "Saint-Été 15", "Saint-Été 20"})
 	def := must[realty.Page[realty.CityCount]](t, "default page")(e.anon().Cities(e.ctx, realty.CityFilter{}))
 	if len(def.Items) != realty.DefaultPageSize || def.NextCursor == "" {
 		t.Errorf("default page has %d cities", len(def.Items))
