@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -42,11 +43,15 @@ func NewCmdPropertyList(f *Factory, runF func(context.Context, *PropertyListOpti
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
-		Short:   "List properties, optionally of one city, type or owner",
+		Short:   "List properties, optionally of one city, type or owner, or with some words",
 		Long: `List properties, oldest first, a page at a time (20 by default, at most 100).
 --city ignores case, accents and hyphens: "saint etienne" finds "Saint-Étienne".
+--search finds the properties whose name or description has every word given,
+at the start of one of its words, case and accents ignored: "terr sud" finds
+"Grande terrasse plein Sud". Words under 3 letters are left out.
 Follow the printed --cursor for the next page, or pass --all for every page.`,
 		Example: `  realty property list --city paris
+  realty property list --search "terrasse sud" --city lyon
   realty property list --type apartment --owner me
   realty property list --all --json --jq '.items[].name'`,
 		Args: noArgs,
@@ -61,6 +66,7 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 	fl.StringVar(&opts.Filter.City, "city", "", "only properties in this city (case and accents ignored)")
 	fl.StringVar(&opts.Type, "type", "", "only properties of this type")
 	fl.StringVar(&opts.Owner, "owner", "", `only properties of this owner: a user id, or "me"`)
+	fl.StringVar(&opts.Filter.Search, "search", "", "only properties whose name or description has these words")
 	fl.IntVar(&opts.Filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
 	fl.StringVar(&opts.Filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
 	fl.BoolVar(&opts.All, "all", false, "list every page")
@@ -87,7 +93,7 @@ func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
 	}
 	page, err := listPages(ctx, svc, filter, opts.All)
 	if err != nil {
-		return err
+		return renameFields(err, map[string]string{"q": "--search"})
 	}
 	if opts.Print.Machine() {
 		return opts.Print.JSONOut(page)
@@ -107,6 +113,20 @@ func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
 		opts.Print.Status("More: add --cursor %s (or --all)", page.NextCursor)
 	}
 	return nil
+}
+
+// renameFields gives the members of a validation error the names of the
+// flags that set them, where those differ (the API's q is --search).
+func renameFields(err error, flags map[string]string) error {
+	var ve *realty.ValidationError
+	if errors.As(err, &ve) {
+		for i, f := range ve.Fields {
+			if flag, ok := flags[f.Field]; ok {
+				ve.Fields[i].Field = flag
+			}
+		}
+	}
+	return err
 }
 
 // listPages returns one page, or with all every page joined.

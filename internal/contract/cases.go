@@ -318,6 +318,77 @@ func testFilters(t *testing.T, e *env) {
 	wantInvalid(t, "bad cursor", err, "cursor")
 }
 
+// testSearch checks the q filter: words of the name and description, by the
+// start of a word, whatever the case and accents, all of them required, kept
+// up to date by renames and deletions, and combined with the other filters.
+func testSearch(t *testing.T, e *env) {
+	alice, bob := e.register("Alice"), e.register("Bob")
+	create := func(u user, name, description, city string) realty.Property {
+		t.Helper()
+		return must[realty.Property](t, "create "+name)(u.svc.CreateProperty(e.ctx, realty.NewProperty{
+			Name: name, Description: description, Type: "apartment", City: city}))
+	}
+	cafe := create(alice, "Café de la Gare", "Au-dessus de l'ancienne brasserie", "Lyon")
+	terrace := create(alice, "Appartement TERRASSE", "Grande terrasse plein sud, vue dégagée", "Paris")
+	loft := create(bob, "Loft_atelier", "L'appartement d'un peintre, verrière", "Paris")
+	plain := create(bob, "Studio", "Calme", "Paris")
+
+	list := func(f realty.PropertyFilter) []int64 {
+		t.Helper()
+		return ids(must[realty.Page[realty.PropertySummary]](t, describe(f))(e.anon().Properties(e.ctx, f)).Items)
+	}
+	for q, want := range map[string][]int64{
+		"cafe":                   {cafe.ID},             // accent-insensitive
+		"CAFÉ":                   {cafe.ID},             // and case-insensitive
+		"terrasse":               {terrace.ID},          // name and description: listed once
+		"terr":                   {terrace.ID},          // start of a word
+		"errasse":                {},                    // not the inside of one
+		"appartement":            {terrace.ID, loft.ID}, // "l'appartement": the apostrophe cuts words
+		"ancienne":               {cafe.ID},             // description only
+		"appartement verrière":   {loft.ID},             // every word is required
+		"appartement sud":        {terrace.ID},          //
+		"loft_atelier":           {loft.ID},             // '_' stays inside a word
+		"de la gare":             {cafe.ID},             // words under 3 letters are left out
+		"the gare with":          {cafe.ID},             // and InnoDB's stopwords
+		"  Gare,   brasserie!  ": {cafe.ID},             // punctuation and spaces do not matter
+		"maison":                 {},                    //
+	} {
+		same(t, "q "+q, list(realty.PropertyFilter{Search: q}), want)
+	}
+	same(t, "q and city", list(realty.PropertyFilter{Search: "appartement", City: "paris"}), []int64{terrace.ID, loft.ID})
+	same(t, "q and owner", list(realty.PropertyFilter{Search: "appartement", OwnerID: bob.ID}), []int64{loft.ID})
+	same(t, "q and other city", list(realty.PropertyFilter{Search: "appartement", City: "lyon"}), []int64{})
+
+	// A rename and a new description are found at once; the old words are gone.
+	name, desc := "Studio lumineux", "Proche du métro"
+	must[realty.Property](t, "rename")(bob.svc.UpdateProperty(e.ctx, plain.ID,
+		realty.PropertyPatch{Name: &name, Description: &desc}, 0))
+	same(t, "q new name", list(realty.PropertyFilter{Search: "lumineux"}), []int64{plain.ID})
+	same(t, "q new description", list(realty.PropertyFilter{Search: "metro"}), []int64{plain.ID})
+	same(t, "q old description", list(realty.PropertyFilter{Search: "calme"}), []int64{})
+	if err := alice.svc.DeleteProperty(e.ctx, cafe.ID, 0); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	same(t, "q after delete", list(realty.PropertyFilter{Search: "gare"}), []int64{})
+
+	// Pages of a search follow the id order like any list.
+	var want []int64
+	for i := range 7 {
+		want = append(want, create(alice, fmt.Sprintf("Duplex %d", i), "Balcon filant", "Nantes").ID)
+	}
+	same(t, "q pages", e.listAll(realty.PropertyFilter{Search: "balcon duplex", Limit: 3}, nil), want)
+
+	var many []string
+	for i := range realty.MaxSearchWords + 1 {
+		many = append(many, fmt.Sprintf("word%d", i))
+	}
+	for _, q := range []string{"a b", "de la", "!!", "the with", strings.Repeat("x", realty.MaxSearch+1),
+		strings.Join(many, " "), strings.Repeat("y", realty.MaxSearchWord+1)} {
+		_, err := e.anon().Properties(e.ctx, realty.PropertyFilter{Search: q})
+		wantInvalid(t, fmt.Sprintf("q %.20q", q), err, "q")
+	}
+}
+
 func testPagination(t *testing.T, e *env) {
 	alice := e.register("Alice")
 	var want []int64

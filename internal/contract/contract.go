@@ -34,6 +34,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) ServiceFor) {
 		{"CreateAndGetProperty", testCreateAndGet},
 		{"PropertyValidation", testPropertyValidation},
 		{"FilterByCityTypeOwner", testFilters},
+		{"SearchWords", testSearch},
 		{"Pagination", testPagination},
 		{"PaginationWhileInserting", testPaginationWhileInserting},
 		{"OwnerEdits", testOwnerEdits},

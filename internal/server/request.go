@@ -118,7 +118,7 @@ func ifMatch(c echo.Context) (int64, error) {
 // queryParams lists the query parameters each route takes (by route
 // template); every other route takes none.
 var queryParams = map[string][]string{
-	"/v1/properties": {"city", "type", "owner_id", "limit", "cursor"},
+	"/v1/properties": {"city", "type", "owner_id", "q", "limit", "cursor"},
 	"/v1/cities":     {"prefix", "limit", "cursor"},
 }
 
@@ -166,7 +166,8 @@ func queryLimit(c echo.Context) (int, error) {
 // listFilter reads the query of GET /v1/properties.
 func listFilter(c echo.Context) (realty.PropertyFilter, error) {
 	q := c.QueryParams()
-	f := realty.PropertyFilter{City: q.Get("city"), Type: realty.PropertyType(q.Get("type")), Cursor: q.Get("cursor")}
+	f := realty.PropertyFilter{City: q.Get("city"), Type: realty.PropertyType(q.Get("type")), Search: q.Get("q"),
+		Cursor: q.Get("cursor")}
 	var bad realty.Problems
 	n, err := queryLimit(c)
 	bad.Merge("", err)

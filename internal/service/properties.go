@@ -122,7 +122,7 @@ func (s *actor) Properties(ctx context.Context, f realty.PropertyFilter) (realty
 		return realty.Page[realty.PropertySummary]{}, err
 	}
 	items, err := s.c.st.Properties(ctx, store.ListFilter{CityKey: realty.CityKey(f.City), Type: f.Type,
-		OwnerID: f.OwnerID, AfterID: after, Limit: f.Limit + 1})
+		OwnerID: f.OwnerID, Words: realty.SearchWords(f.Search), AfterID: after, Limit: f.Limit + 1})
 	if err != nil {
 		return realty.Page[realty.PropertySummary]{}, err
 	}

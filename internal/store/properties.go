@@ -64,7 +64,8 @@ type ListFilter struct {
 	CityKey string
 	Type    realty.PropertyType
 	OwnerID int64
-	AfterID int64 // keyset: only ids greater than this
+	Words   []string // realty.SearchWords: each starts a word of the name or description
+	AfterID int64    // keyset: only ids greater than this
 	Limit   int
 }
 
@@ -81,6 +82,10 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 	}
 	if f.OwnerID != 0 {
 		where, args = append(where, "p.owner_id = ?"), append(args, f.OwnerID)
+	}
+	if len(f.Words) > 0 {
+		w, arg := s.matchWords(f.Words)
+		where, args = append(where, w), append(args, arg)
 	}
 	rows := make([]summaryRow, 0, f.Limit)
 	// The page's ids are cut in a derived table first (an index range scan
@@ -112,6 +117,31 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 		out[i] = r.summary()
 	}
 	return out, nil
+}
+
+// matchWords is the condition of a word search, served by the text index of
+// the dialect (migration 0002): every word must start a word of the name or
+// description. Words are letters, digits and '_' only (realty.SearchWords),
+// so they need no escaping in either query syntax.
+func (s *Store) matchWords(words []string) (string, string) {
+	var b strings.Builder
+	for i, w := range words {
+		if s.dialect == migrations.SQLite {
+			if i > 0 {
+				b.WriteString(" AND ")
+			}
+			b.WriteString(`"` + w + `"*`)
+		} else {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString("+" + w + "*")
+		}
+	}
+	if s.dialect == migrations.SQLite {
+		return "p.id IN (SELECT rowid FROM property_search WHERE property_search MATCH ?)", b.String()
+	}
+	return "MATCH (p.name, p.description) AGAINST (? IN BOOLEAN MODE)", b.String()
 }
 
 // Property returns one property with its rooms, or ErrNotFound.

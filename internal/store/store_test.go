@@ -377,3 +377,49 @@ func TestPoolStatsNameEveryPool(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchMigrationIndexesExistingProperties: properties stored before the
+// search index (migration 0002) existed are found once it is applied.
+func TestSearchMigrationIndexesExistingProperties(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		// Back to the schema of 0001, with a property in it.
+		undo := []string{"DROP TRIGGER properties_search_insert", "DROP TRIGGER properties_search_update",
+			"DROP TRIGGER properties_search_delete", "DROP TABLE property_search"}
+		if dialect == migrations.MySQL {
+			// A copy drops InnoDB's hidden FTS_DOC_ID column as well, as
+			// a table of 0001 never had it (MariaDB 10.11 builds an empty
+			// index on a table that kept it, which no real upgrade meets).
+			undo = []string{"ALTER TABLE properties DROP INDEX properties_search_idx, " +
+				"MODIFY name VARCHAR(120) COLLATE utf8mb4_bin NOT NULL, " +
+				"MODIFY description TEXT COLLATE utf8mb4_bin NOT NULL, ALGORITHM = COPY"}
+		}
+		for _, q := range append(undo, "DELETE FROM schema_migrations WHERE version = 2") {
+			if err := st.ExecWriter(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		owner, err := st.CreateUser(ctx, user("old@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		err = st.InTx(ctx, func(tx *store.Tx) (err error) {
+			id, err = tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: "Vieille Maison",
+				Description: "Pierres et poutres d'époque", Type: "house", City: "Lyon", CityKey: "lyon",
+				At: time.Now().UTC()})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done, err := st.Migrate(ctx); err != nil || len(done) != 1 || done[0].Version != 2 {
+			t.Fatalf("migrate = %v, %v; want 0002 applied", done, err)
+		}
+		got, err := st.Properties(ctx, store.ListFilter{Words: realty.SearchWords("EPOQUE poutre"), Limit: 10})
+		if err != nil || len(got) != 1 || got[0].ID != id {
+			t.Errorf("search after the migration = %v, %v; want property %d", got, err, id)
+		}
+	})
+}

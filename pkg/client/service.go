@@ -85,7 +85,7 @@ func (c *Client) Property(ctx context.Context, propertyID int64) (realty.Propert
 // Properties lists a page of properties.
 func (c *Client) Properties(ctx context.Context, f realty.PropertyFilter) (realty.Page[realty.PropertySummary], error) {
 	q := url.Values{}
-	for k, v := range map[string]string{"city": f.City, "type": string(f.Type), "cursor": f.Cursor} {
+	for k, v := range map[string]string{"city": f.City, "type": string(f.Type), "q": f.Search, "cursor": f.Cursor} {
 		if v != "" {
 			q.Set(k, v)
 		}

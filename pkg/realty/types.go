@@ -131,6 +131,7 @@ type PropertyFilter struct {
 	City    string       // compared by CityKey: case, accents and hyphens do not matter
 	Type    PropertyType //
 	OwnerID int64        //
+	Search  string       // words of the name or description, each matching the start of a word (SearchWords)
 	Limit   int          // page size: 0 means DefaultPageSize; clamped to MaxPageSize
 	Cursor  string       // NextCursor of the previous page
 }

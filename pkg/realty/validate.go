@@ -269,6 +269,8 @@ func (f PropertyFilter) Validate() (PropertyFilter, error) {
 	if f.OwnerID < 0 {
 		p.Add("owner_id", "must be a positive id")
 	}
+	f.Search = strings.TrimSpace(f.Search)
+	checkSearch(&p, f.Search)
 	f.Limit = pageSize(&p, f.Limit)
 	if len(f.Cursor) > MaxCursor {
 		p.Add("cursor", "is not a cursor returned by a previous page")
@@ -288,6 +290,31 @@ func (f CityFilter) Validate() (CityFilter, error) {
 		p.Add("cursor", "is not a cursor returned by a previous page")
 	}
 	return f, p.Err()
+}
+
+// checkSearch checks the q filter: some word to look for, none too long.
+func checkSearch(p *Problems, q string) {
+	if q == "" {
+		return
+	}
+	if utf8.RuneCountInString(q) > MaxSearch {
+		p.Add("q", "must be at most %d characters", MaxSearch)
+		return
+	}
+	words := SearchWords(q)
+	switch {
+	case len(words) == 0:
+		p.Add("q", "must contain a word of at least %d letters or digits other than a very common one (the, with…)",
+			MinSearchWord)
+	case len(words) > MaxSearchWords:
+		p.Add("q", "must have at most %d words", MaxSearchWords)
+	}
+	for _, w := range words {
+		if utf8.RuneCountInString(w) > MaxSearchWord {
+			p.Add("q", "has a word longer than %d characters", MaxSearchWord)
+			return
+		}
+	}
 }
 
 // pageSize resolves a requested page size: the default for 0, clamped to
