@@ -10,7 +10,7 @@ type keyMap struct {
 	Edit, AddRoom, EditRoom, DelRoom, Del   key.Binding
 	Next, Prev, Submit, Yes, No             key.Binding
 	Register, Profile, Password, Logout     key.Binding
-	Mine                                    key.Binding
+	Mine, Search                            key.Binding
 }
 
 func newKeys() keyMap {
@@ -26,7 +26,8 @@ func newKeys() keyMap {
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
-		City:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "city")),
+		City:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "city")),
+		Search:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		Type:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "type")),
 		Clear:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear")),
 		New:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -24,6 +25,11 @@ type listState struct {
 	city    string
 	typ     realty.PropertyType
 	mine    bool // only the logged-in user's properties
+	// search is the q filter sent (words of the name or description);
+	// searching: the search box has the keys, query holds what is typed.
+	search    string
+	searching bool
+	query     textinput.Model
 	// cityCount is how many properties the city filter has, as the city
 	// picker showed it (-1: not known).
 	cityCount int
@@ -57,7 +63,8 @@ func (m *Model) reloadList() tea.Cmd {
 func (m *Model) loadPage(cursor string) tea.Cmd {
 	m.list.loading = true
 	svc, gen := m.svc, m.list.gen
-	f := realty.PropertyFilter{City: m.list.city, Type: m.list.typ, Limit: pageSize, Cursor: cursor}
+	f := realty.PropertyFilter{City: m.list.city, Type: m.list.typ, Search: m.list.search, Limit: pageSize,
+		Cursor: cursor}
 	if m.list.mine && m.me != nil {
 		f.OwnerID = m.me.ID
 	}
@@ -118,6 +125,9 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		l.toEnd = false
 		m.setStatus("", nil)
 	}
+	if l.searching {
+		return m.searchKey(msg)
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
@@ -160,6 +170,11 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(m.loadMe(), m.reloadList())
 	case key.Matches(msg, k.City):
 		return m.openCities()
+	case key.Matches(msg, k.Search):
+		in := newField("", l.search, "words of the name or description", false).input
+		in.Focus()
+		l.query, l.searching = in, true
+		return nil
 	case key.Matches(msg, k.Type):
 		m.openTypes()
 		return nil
@@ -202,18 +217,53 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.prefetch()
 }
 
+// searchKey edits the search box. The list follows what is typed, from the
+// server, as soon as it holds a word of 3 letters (shorter words are not
+// searched); enter keeps the search and gives the keys back to the list,
+// esc drops it.
+func (m *Model) searchKey(msg tea.KeyPressMsg) tea.Cmd {
+	l := &m.list
+	switch msg.String() {
+	case "enter":
+		l.searching = false
+		return nil
+	case "esc":
+		l.searching = false
+		if l.search == "" {
+			return nil
+		}
+		l.search = ""
+		return m.reloadList()
+	}
+	var cmd tea.Cmd
+	l.query, cmd = l.query.Update(msg)
+	search := strings.TrimSpace(l.query.Value())
+	if len(realty.SearchWords(search)) == 0 {
+		search = ""
+	}
+	if search == l.search {
+		return cmd
+	}
+	l.search = search
+	return tea.Batch(cmd, m.reloadList())
+}
+
 // filtered reports whether any filter is set.
-func (l *listState) filtered() bool { return l.city != "" || l.typ != "" || l.mine }
+func (l *listState) filtered() bool { return l.city != "" || l.typ != "" || l.mine || l.search != "" }
 
 func (m *Model) clearFilters() tea.Cmd {
-	m.list.city, m.list.typ, m.list.cityCount, m.list.mine = "", "", -1, false
+	m.list.city, m.list.typ, m.list.cityCount, m.list.mine, m.list.search = "", "", -1, false, ""
 	m.setStatus("Filters cleared", nil)
 	return m.reloadList()
 }
 
 func (m *Model) listHelp() bindings {
 	k := m.keys
-	short := []key.Binding{k.Down, k.Open, k.City, k.Type}
+	if m.list.searching {
+		return simple(key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "drop the search")))
+	}
+	short := []key.Binding{k.Open, k.Search, k.City, k.Type} // arrows go without saying; ? lists them
 	account := []key.Binding{k.Login, k.Register}
 	if m.loggedIn() {
 		short = append(short, k.New, k.Profile)
@@ -224,7 +274,7 @@ func (m *Model) listHelp() bindings {
 	short = append(short, k.Help, k.Quit)
 	return bindings{short: short, full: [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.City, k.Type, k.Mine, k.Clear, k.Reload},
+		{k.Open, k.Search, k.City, k.Type, k.Mine, k.Clear, k.Reload},
 		append(account, k.Help, k.Quit),
 	}}
 }
@@ -303,30 +353,43 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-func (m *Model) filterLine() string {
-	city, typ := "any", "any"
-	if m.list.city != "" {
-		city = m.list.city
-	}
-	if m.list.typ != "" {
-		typ = string(m.list.typ)
-	}
+// countText is how many properties match: exact once every page is loaded
+// (or the city picker told), a floor before.
+func (m *Model) countText() string {
 	l := &m.list
-	var count string
 	switch {
 	case !l.loaded:
-		count = "… properties"
+		return "… properties"
 	case l.next == "":
-		count = plural(len(l.items), "property", "properties")
-	case l.city != "" && l.typ == "" && !l.mine && l.cityCount >= 0:
-		count = plural(l.cityCount, "property", "properties") // the city's count, every page
-	default:
-		count = fmt.Sprintf("%d+ properties", len(l.items))
+		return plural(len(l.items), "property", "properties")
+	case l.city != "" && l.typ == "" && !l.mine && l.search == "" && l.cityCount >= 0:
+		return plural(l.cityCount, "property", "properties") // the city's count, every page
 	}
+	return fmt.Sprintf("%d+ properties", len(l.items))
+}
+
+func (m *Model) filterLine() string {
+	l := &m.list
+	city, typ := "any", "any"
+	if l.city != "" {
+		city = l.city
+	}
+	if l.typ != "" {
+		typ = string(l.typ)
+	}
+	line := fmt.Sprintf("City: %s · Type: %s", city, typ)
 	if l.mine {
-		return fmt.Sprintf("City: %s · Type: %s · Yours · %s", city, typ, count)
+		line += " · Yours"
 	}
-	return fmt.Sprintf("City: %s · Type: %s · %s", city, typ, count)
+	if l.search != "" {
+		line += " · Words: " + l.search
+	}
+	return line + " · " + m.countText()
+}
+
+// searchLine is the filter line while the search box has the keys.
+func (m *Model) searchLine() string {
+	return "Search: " + m.list.query.View() + dimStyle.Render(" · "+m.countText())
 }
 
 func (m *Model) listView() string {

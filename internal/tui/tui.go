@@ -272,7 +272,9 @@ func (m *Model) onKeys(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // typing reports whether keys go to a text field.
-func (m *Model) typing() bool { return m.view == viewForm || m.view == viewCities }
+func (m *Model) typing() bool {
+	return m.view == viewForm || m.view == viewCities || (m.view == viewList && m.list.searching)
+}
 
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
@@ -288,7 +290,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case viewConfirm:
 		return m.confirmKey(msg)
 	}
-	if msg.String() == "?" {
+	if msg.String() == "?" && !m.typing() {
 		m.showHelp = !m.showHelp
 		return nil
 	}

@@ -260,7 +260,7 @@ func TestFilterByCityAndType(t *testing.T) {
 		w.importN(w.alice, 6, func(i int) string { return []string{"Paris", "Saint-Étienne", "Lyon"}[i%3] })
 		w.create(w.alice, "Maison du Pilat", "Saint-Étienne")
 		d := w.open("")
-		d.keys("/").want("Filter by city", "Saint-Étienne", "3", "Paris")
+		d.keys("c").want("Filter by city", "Saint-Étienne", "3", "Paris")
 		d.typ("saint et").want("Saint-Étienne")
 		d.wantNot("Paris")
 		d.keys("enter").want("City: Saint-Étienne · Type: any · 3 properties", "Maison du Pilat", "Property 001")
@@ -269,7 +269,7 @@ func TestFilterByCityAndType(t *testing.T) {
 		d.keys("down", "down", "enter").want("City: Saint-Étienne · Type: house · 1 property", "Maison du Pilat")
 		d.wantNot("Property 001")
 		d.keys("x").want("City: any · Type: any · 7 properties", "Property 002", "Filters cleared")
-		d.keys("/").typ("Marseille").keys("enter").want("No properties match")
+		d.keys("c").typ("Marseille").keys("enter").want("No properties match")
 	})
 }
 
@@ -281,7 +281,7 @@ func TestCityPickerPagesAndSearchesOnTheServer(t *testing.T) {
 	eachMode(t, func(t *testing.T, w *world) {
 		w.importN(w.alice, 130, func(i int) string { return fmt.Sprintf("Ville %03d", i) })
 		d := w.open("")
-		d.keys("/").want("Filter by city", "Ville 001")
+		d.keys("c").want("Filter by city", "Ville 001")
 		for range 129 {
 			d.keys("down")
 		}
@@ -462,7 +462,7 @@ func TestEscGoesBackOrClearsBeforeItEverQuits(t *testing.T) {
 	eachMode(t, func(t *testing.T, w *world) {
 		w.create(w.alice, "Flat", "Paris")
 		d := w.open("")
-		d.keys("/").typ("par").keys("enter").want("City: Paris")
+		d.keys("c").typ("par").keys("enter").want("City: Paris")
 		d.keys("esc").want("City: any", "Filters cleared")
 		d.keys("esc").want("Press q to quit")
 		if d.quit {
@@ -531,7 +531,7 @@ func TestPickersAdvertiseOnlyWhatWorks(t *testing.T) {
 	eachMode(t, func(t *testing.T, w *world) {
 		w.create(w.alice, "Flat", "Juvisy")
 		d := w.open("")
-		d.keys("/").want("↓ down").wantNot("j/")
+		d.keys("c").want("↓ down").wantNot("j/")
 		d.keys("j").want("City: j") // typed into the search, not a move
 		d.keys("esc", "t").want("↓ down").wantNot("j/")
 	})
@@ -543,7 +543,7 @@ func TestKeysArrivingTogether(t *testing.T) {
 		w.importN(w.alice, 5, func(int) string { return "Lyon" })
 		d := w.open("")
 		d.keys("jjj", "enter").want("Property 004")
-		d.keys("esc", "/").keys("lyo").want("City: lyo") // text where text is typed
+		d.keys("esc", "c").keys("lyo").want("City: lyo") // text where text is typed
 	})
 }
 
@@ -563,8 +563,8 @@ func TestHeaderCountsTheCity(t *testing.T) {
 		w.importN(w.alice, 150, func(int) string { return "Lyon" })
 		w.create(w.alice, "Flat", "Paris")
 		d := w.open("")
-		d.keys("/").typ("lyon").keys("enter").want("City: Lyon · Type: any · 150 properties")
-		d.keys("esc", "/").typ("paris").keys("enter").want("City: Paris · Type: any · 1 property")
+		d.keys("c").typ("lyon").keys("enter").want("City: Lyon · Type: any · 150 properties")
+		d.keys("esc", "c").typ("paris").keys("enter").want("City: Paris · Type: any · 1 property")
 	})
 }
 
@@ -701,5 +701,29 @@ func TestSavingTwiceCreatesOnce(t *testing.T) {
 		d.want("Created property 1")
 		// A refused save lets the next one through.
 		d.keys("e").clear().keys("ctrl+s").want("↳").clear().typ("Flat 2").keys("ctrl+s").want("Saved", "Flat 2")
+	})
+}
+
+// TestSearchByWordsOnTheServer: / searches names and descriptions as words
+// are typed, with the other filters; esc drops the search, q is text there.
+func TestSearchByWordsOnTheServer(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.importN(w.alice, 120, func(int) string { return "Lyon" })
+		w.create(w.alice, "Grande terrasse quai", "Lyon")
+		w.create(w.bob, "Terrasse Montmartre", "Paris")
+		d := w.open("")
+		d.keys("/").want("Search:", "enter done", "esc drop the search")
+		d.typ("te").want("Property 001") // one letter short of a word: no search yet
+		d.typ("rr").want("Search: terr", "2 properties", "Grande terrasse quai", "Terrasse Montmartre")
+		d.wantNot("Property 001")
+		d.typ(" quai").want("1 property", "Grande terrasse quai").wantNot("Montmartre")
+		d.keys("enter").want("City: any · Type: any · Words: terr quai · 1 property", "/ search")
+		d.keys("/", "ctrl+u").typ("TERRASSE q").want("2 properties") // "q" is typed, not quit: too short to search
+		d.keys("enter", "c").typ("paris").keys("enter")
+		d.want("City: Paris · Type: any · Words: TERRASSE q · 1 property", "Terrasse Montmartre")
+		d.keys("esc").want("City: any · Type: any · 100+ properties", "q quit") // esc clears every filter
+		d.keys("/").typ("verrière").want("No properties match")
+		d.keys("esc").want("Property 001").wantNot("Search:")
 	})
 }

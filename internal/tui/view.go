@@ -51,7 +51,11 @@ func (m *Model) Screen() string {
 		who = "unreachable (r to retry)"
 	}
 	title := titleStyle.Render("realty") + dimStyle.Render(" · "+m.b.Where+" · "+who)
-	lines := []string{truncateANSI(title, m.width), truncate(sub, m.width)}
+	sub = truncate(sub, m.width)
+	if m.view == viewList && m.list.searching { // the search box, drawn by its input
+		sub = truncateANSI(m.searchLine(), m.width)
+	}
+	lines := []string{truncateANSI(title, m.width), sub}
 	var foot []string
 	if m.status != "" {
 		st := okStyle
