@@ -9,17 +9,22 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
-// form is a column of text fields with a title; submit turns the values into
-// the command that saves them.
+// form is a huh v2 form (text inputs, and selects for the enums) with a
+// title; submit turns the values into the command that saves them. huh
+// draws and edits the fields; the form keeps their values, so that a failed
+// save, a problem to show under a field or someone else's change rebuilds
+// the huh form around what was typed, never losing it.
 type form struct {
 	title  string
 	hint   string
 	fields []field
-	focus  int
+	focus  int // the field with the keys, kept across rebuilds
 	submit func(values []string) tea.Cmd
 	// rebase, when set, makes the form apply its values to a newer version
 	// of what it edits (after someone else changed it): nothing typed is lost.
@@ -27,43 +32,31 @@ type form struct {
 	// saving: a save is on its way; another press of save waits for it
 	// (two would create the property twice).
 	saving bool
+	hf     *huh.Form
+	inputs []huh.Field // hf's fields, in the order of fields
+	width  int
 }
 
 // field is a text input, or a select among options (an enum: the property
 // and room types), with the problem the last save found in it.
 type field struct {
-	label   string
-	key     string // the member its problems name: "name", "area"...
-	input   textinput.Model
-	options []string
-	choice  int
-	problem string
+	label       string
+	key         string // the member its problems name: "name", "area"...
+	placeholder string
+	val         string // bound to the huh field: it follows every key
+	options     []string
+	secret      bool
+	problem     string
 }
 
-func (f *field) value() string {
-	if f.options != nil {
-		return f.options[f.choice]
-	}
-	return f.input.Value()
-}
-
-// focus gives a text field the cursor, or takes it away (a select has none).
-func (f *field) focus(on bool) {
-	switch {
-	case f.options != nil:
-	case on:
-		f.input.Focus()
-	default:
-		f.input.Blur()
-	}
-}
+func (f *field) value() string { return f.val }
 
 // newSelect is a field whose value is one of options (value, or the first).
 func newSelect(label, key string, options []string, value string) field {
-	f := field{label: label, key: key, options: options}
-	for i, o := range options {
+	f := field{label: label, key: key, options: options, val: options[0]}
+	for _, o := range options {
 		if o == value {
-			f.choice = i
+			f.val = o
 		}
 	}
 	return f
@@ -73,30 +66,115 @@ func newSelect(label, key string, options []string, value string) field {
 func keyed(key string, f field) field { f.key = key; return f }
 
 func newField(label, value, placeholder string, secret bool) field {
+	return field{label: label, val: value, placeholder: placeholder, secret: secret}
+}
+
+// newInput is a one-line text input outside forms (the search box, the
+// city picker's filter), focused, with a cursor that does not blink: no
+// timer runs in the background.
+func newInput(value, placeholder string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = ""
 	in.SetValue(value)
 	in.Placeholder = placeholder
 	in.CharLimit = 4000
 	st := in.Styles()
-	st.Cursor.Blink = false // no blink timers: nothing runs in the background
+	st.Cursor.Blink = false
 	in.SetStyles(st)
-	if secret {
-		in.EchoMode = textinput.EchoPassword
-		in.EchoCharacter = '•'
+	in.Focus()
+	return in
+}
+
+// formKeys are huh's keys, with the arrows moving between fields as tab
+// does (a select changes with ← and →), and ctrl+c left to the model.
+func formKeys() *huh.KeyMap {
+	k := huh.NewDefaultKeyMap()
+	next := key.NewBinding(key.WithKeys("enter", "tab", "down"), key.WithHelp("tab", "next field"))
+	prev := key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous"))
+	k.Input.Next, k.Input.Prev = next, prev
+	k.Select.Next, k.Select.Prev = next, prev
+	k.Select.Left = key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous type"))
+	k.Select.Right = key.NewBinding(key.WithKeys("right", "space"), key.WithHelp("→", "next type"))
+	k.Quit = key.NewBinding(key.WithDisabled())
+	return k
+}
+
+// formTheme is huh's Charm theme, with the description under a field (only
+// ever a problem of the last save) in the colour of errors.
+var formTheme = huh.ThemeFunc(func(dark bool) *huh.Styles {
+	t := huh.ThemeCharm(dark)
+	t.FieldSeparator = lipgloss.NewStyle().SetString("\n") // no blank line: six fields fit in 24 rows
+	t.Focused.Description = errorStyle
+	t.Blurred.Description = errorStyle
+	return t
+})
+
+// build makes the huh form from the fields, their values and problems,
+// with the keys on the field that had them.
+func (f *form) build() {
+	f.inputs = make([]huh.Field, len(f.fields))
+	for i := range f.fields {
+		fl := &f.fields[i]
+		problem := ""
+		if fl.problem != "" {
+			problem = "↳ " + fl.problem
+		}
+		if fl.options != nil {
+			f.inputs[i] = huh.NewSelect[string]().Title(fl.label).Description(problem).
+				Options(huh.NewOptions(fl.options...)...).Value(&fl.val).Inline(true)
+			continue
+		}
+		in := huh.NewInput().Title(fl.label).Description(problem).Placeholder(fl.placeholder).
+			CharLimit(4000).Value(&fl.val)
+		if fl.secret {
+			in.EchoMode(huh.EchoModePassword)
+		}
+		f.inputs[i] = in
 	}
-	return field{label: label, input: in}
+	f.hf = huh.NewForm(huh.NewGroup(f.inputs...)).WithShowHelp(false).WithShowErrors(false).
+		WithKeyMap(formKeys()).WithTheme(formTheme).WithWidth(max(20, f.width))
+	// Init focuses the first field. Its commands are not needed: a window
+	// size request (the width is given) and a cursor blink.
+	f.hf.Init()
+	for range f.focus {
+		f.hf.NextField()
+	}
+}
+
+// follow notes which field has the keys after huh handled a message.
+func (f *form) follow() {
+	cur := f.hf.GetFocusedField()
+	for i, in := range f.inputs {
+		if in == cur {
+			f.focus = i
+		}
+	}
 }
 
 func (m *Model) openForm(f *form) {
 	m.back = m.view
 	m.form = f
 	m.view = viewForm
-	f.fields[0].focus(true)
+	f.width = m.width - 2
+	f.build()
 }
 
 func (m *Model) closeForm() {
 	m.form, m.view = nil, m.back
+}
+
+// formMsg hands huh the messages of its own commands (moving between
+// fields, the end of the form) and saves when it completes: enter on the
+// last field.
+func (m *Model) formMsg(msg tea.Msg) tea.Cmd {
+	f := m.form
+	_, cmd := f.hf.Update(msg)
+	f.follow()
+	if f.hf.State == huh.StateCompleted {
+		f.build() // the form stays open until the save succeeds
+		return tea.Batch(cmd, m.save())
+	}
+	return cmd
 }
 
 func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -106,64 +184,78 @@ func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.closeForm()
 		m.setStatus("Cancelled", nil)
 		return nil
-	case "tab", "down":
-		f.move(1)
-		return nil
-	case "shift+tab", "up":
-		f.move(-1)
-		return nil
-	case "enter", "ctrl+s":
-		if msg.String() == "enter" && f.focus < len(f.fields)-1 {
-			f.move(1)
-			return nil
-		}
-		if f.saving {
-			return nil
-		}
-		values := make([]string, len(f.fields))
-		for i := range f.fields {
-			values[i] = f.fields[i].value()
-		}
-		f.saving = true
-		m.setStatus("Saving…", nil)
-		return f.submit(values)
+	case "ctrl+s":
+		return m.save()
 	}
-	fl := &f.fields[f.focus]
-	if fl.options != nil {
-		fl.choose(msg)
-		return nil
-	}
-	var cmd tea.Cmd
-	fl.input, cmd = fl.input.Update(msg)
-	return cmd
-}
-
-// choose moves a select: left and right step through the options, a
-// letter goes to the next option that starts with it.
-func (f *field) choose(msg tea.KeyPressMsg) {
-	n := len(f.options)
+	// Moving between fields happens here, at once, rather than by huh's
+	// commands: keys that arrive together with a tab (a paste, a fast
+	// typist, a script) must land in the field the tab moved to.
+	last := f.focus == len(f.fields)-1
 	switch msg.String() {
-	case "left":
-		f.choice = (f.choice + n - 1) % n
-	case "right", "space":
-		f.choice = (f.choice + 1) % n
-	default:
-		if msg.Text == "" {
-			return
+	case "enter", "tab", "down":
+		if last && msg.String() == "enter" {
+			return m.save()
 		}
-		for i := 1; i <= n; i++ {
-			if c := (f.choice + i) % n; strings.HasPrefix(f.options[c], strings.ToLower(msg.Text)) {
-				f.choice = c
-				return
-			}
+		if last {
+			f.focus = 0
+			f.build()
+			return nil
 		}
+		cmd := f.hf.NextField()
+		f.follow()
+		return cmd
+	case "shift+tab", "up":
+		if f.focus == 0 {
+			f.focus = len(f.fields) - 1
+			f.build()
+			return nil
+		}
+		cmd := f.hf.PrevField()
+		f.follow()
+		return cmd
 	}
+	if fl := &f.fields[f.focus]; fl.options != nil && fl.jump(msg.Text) {
+		f.build()
+		return nil
+	}
+	return m.formMsg(msg)
 }
 
-func (f *form) move(d int) {
-	f.fields[f.focus].focus(false)
-	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
-	f.fields[f.focus].focus(true)
+// save sends the values, once until the answer comes.
+func (m *Model) save() tea.Cmd {
+	f := m.form
+	if f.saving {
+		return nil
+	}
+	values := make([]string, len(f.fields))
+	for i := range f.fields {
+		values[i] = f.fields[i].value()
+	}
+	f.saving = true
+	m.setStatus("Saving…", nil)
+	return f.submit(values)
+}
+
+// jump moves a select to the next option that starts with a typed letter,
+// and reports whether it was one.
+func (f *field) jump(text string) bool {
+	if len([]rune(text)) != 1 || text == " " {
+		return false
+	}
+	n := len(f.options)
+	at := 0
+	for i, o := range f.options {
+		if o == f.val {
+			at = i
+		}
+	}
+	for i := 1; i <= n; i++ {
+		if c := (at + i) % n; strings.HasPrefix(f.options[c], strings.ToLower(text)) {
+			f.val = f.options[c]
+			return true
+		}
+	}
+	return true // a letter no option starts with: nothing to do, but not huh's (h and l move)
 }
 
 func (m *Model) formHelp() bindings {
@@ -177,33 +269,15 @@ func (m *Model) formView() string {
 	f := m.form
 	var b strings.Builder
 	b.WriteString(titleStyle.Render(f.title) + "\n")
-	if f.hint != "" {
-		b.WriteString(dimStyle.Render(truncate(f.hint, m.width)) + "\n")
+	hint := f.hint
+	if fl := f.fields[f.focus]; fl.options != nil {
+		hint = "←/→ or a letter picks the " + strings.ToLower(fl.label) + "; enter goes to the next field"
 	}
-	b.WriteString("\n")
-	width := max(10, m.width-16)
-	for i := range f.fields {
-		fl := &f.fields[i]
-		marker := "  "
-		if i == f.focus {
-			marker = "> "
-		}
-		value := ""
-		if fl.options != nil {
-			value = "◀ " + fl.value() + " ▶"
-			if i == f.focus {
-				value = selectedStyle.Render(value) + dimStyle.Render("  ←/→ or a letter")
-			}
-		} else {
-			fl.input.SetWidth(width)
-			value = fl.input.View()
-		}
-		b.WriteString(marker + labelStyle.Render(fmt.Sprintf("%-12s", fl.label)) + " " + value + "\n")
-		if fl.problem != "" {
-			b.WriteString(strings.Repeat(" ", 15) + errorStyle.Render("↳ "+fl.problem) + "\n")
-		}
+	if hint == "" {
+		hint = "enter: next field, and save on the last one"
 	}
-	b.WriteString("\n" + dimStyle.Render("enter: next field, and save on the last one") + "\n")
+	b.WriteString(dimStyle.Render(truncate(hint, m.width)) + "\n")
+	b.WriteString(f.hf.View() + "\n")
 	return b.String()
 }
 
@@ -214,12 +288,16 @@ func (f *form) showProblems(ve *realty.ValidationError) []realty.FieldError {
 		f.fields[i].problem = ""
 	}
 	var rest []realty.FieldError
+	first := -1
 	for _, p := range ve.Fields {
 		placed := false
 		for i := range f.fields {
 			if fl := &f.fields[i]; fl.key != "" && (p.Field == fl.key || strings.HasSuffix(p.Field, "."+fl.key)) {
 				fl.problem = joinProblem(fl.problem, p.Message)
 				placed = true
+				if first < 0 || i < first {
+					first = i
+				}
 				break
 			}
 		}
@@ -227,6 +305,10 @@ func (f *form) showProblems(ve *realty.ValidationError) []realty.FieldError {
 			rest = append(rest, p)
 		}
 	}
+	if first >= 0 {
+		f.focus = first // the keys go to the first field to fix
+	}
+	f.build()
 	return rest
 }
 

@@ -171,9 +171,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.City):
 		return m.openCities()
 	case key.Matches(msg, k.Search):
-		in := newField("", l.search, "words of the name or description", false).input
-		in.Focus()
-		l.query, l.searching = in, true
+		l.query, l.searching = newInput(l.search, "words of the name or description"), true
 		return nil
 	case key.Matches(msg, k.Type):
 		m.openTypes()

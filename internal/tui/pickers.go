@@ -26,9 +26,7 @@ type pickState struct {
 const cityPage = 50
 
 func (m *Model) openCities() tea.Cmd {
-	in := newField("", "", "type to narrow, enter to pick", false).input
-	in.Focus()
-	m.pick = pickState{input: in}
+	m.pick = pickState{input: newInput("", "type to narrow, enter to pick")}
 	m.back, m.view = m.view, viewCities
 	return m.fetchCities(false)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/cursor"
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
@@ -226,6 +227,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		m.list.clamp(m.tableRows())
+		if m.form != nil {
+			m.form.width = msg.Width - 2
+			m.form.hf.WithWidth(m.form.width)
+		}
 		return m, nil
 	case meMsg:
 		m.me, m.meErr = msg.me, msg.err
@@ -247,6 +252,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onLogout(msg)
 	case tea.KeyPressMsg:
 		return m, m.onKeys(msg)
+	case cursor.BlinkMsg:
+		return m, nil // cursors do not blink: no timer runs in the background
+	}
+	if m.view == viewForm && m.form != nil {
+		return m, m.formMsg(msg) // huh's own messages: the next field, the end of the form
 	}
 	return m, nil
 }
