@@ -4,7 +4,8 @@
 // Files are named NNNN_name.sql. Statements end with ';' at the end of a line.
 // The runner records applied versions in schema_migrations and holds a lock
 // while it works, so two processes starting together never migrate twice:
-// MySQL's GET_LOCK, or SQLite's immediate transaction (the whole run is one
+// a row of schema_lock on MySQL (a cluster-wide lock, where GET_LOCK is
+// per node), or SQLite's immediate transaction (the whole run is one
 // transaction there, since SQLite DDL is transactional).
 package migrations
 
@@ -15,11 +16,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
+	"os"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 //go:embed sqlite/*.sql mysql/*.sql
@@ -144,24 +149,70 @@ func upSQLite(ctx context.Context, conn *sql.Conn, all []Migration) ([]Migration
 	return done, tx.Commit()
 }
 
-const mysqlLock = "realty_schema_migrations"
+// The MySQL lock is a row, not GET_LOCK: GET_LOCK is local to one server,
+// and on a Galera cluster (or any multi-primary one) processes starting on
+// different nodes would each get it and migrate together. A row's primary
+// key is cluster-wide: of two nodes inserting it at once one fails to
+// certify (1213) and waits like a process that found the row there (1062).
+const lockTable = `CREATE TABLE IF NOT EXISTS schema_lock (
+    id         INTEGER NOT NULL PRIMARY KEY,
+    holder     VARCHAR(100) NOT NULL,
+    expires_at DATETIME(6) NOT NULL
+)`
 
-// upMySQL applies the migrations holding a named lock; MySQL DDL commits by
+// Lock timings: a process waits lockWait for the lock; a lock older than
+// lockTTL was left by a process that died, and is taken over.
+const (
+	lockWait = 60 * time.Second
+	lockTTL  = 10 * time.Minute
+)
+
+// upMySQL applies the migrations holding the lock row; MySQL DDL commits by
 // itself, so each statement is re-runnable and each migration is recorded
 // as soon as it is applied.
 func upMySQL(ctx context.Context, conn *sql.Conn, all []Migration) ([]Migration, error) {
-	var got sql.NullInt64
-	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 60)", mysqlLock).Scan(&got); err != nil {
+	if _, err := conn.ExecContext(ctx, lockTable); err != nil {
 		return nil, fmt.Errorf("migrations: lock: %w", err)
 	}
-	if !got.Valid || got.Int64 != 1 {
-		return nil, errors.New("migrations: another process held the migration lock for 60s")
+	host, _ := os.Hostname()
+	holder := fmt.Sprintf("%.60s:%d:%x", host, os.Getpid(), rand.Uint32())
+	deadline := time.Now().Add(lockWait)
+	for {
+		_, err := conn.ExecContext(ctx, "INSERT INTO schema_lock (id, holder, expires_at) "+
+			"VALUES (1, ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND)", holder, int(lockTTL.Seconds()))
+		if err == nil {
+			break
+		}
+		if !lockTaken(err) {
+			return nil, fmt.Errorf("migrations: lock: %w", err)
+		}
+		if _, err := conn.ExecContext(ctx, "DELETE FROM schema_lock WHERE id = 1 AND expires_at < UTC_TIMESTAMP(6)"); err != nil && !lockTaken(err) {
+			return nil, fmt.Errorf("migrations: lock: %w", err)
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("migrations: another process held the migration lock for %s", lockWait)
+		}
+		t := time.NewTimer(50*time.Millisecond + rand.N(100*time.Millisecond))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
 	}
 	defer func() {
 		// A fresh context: the lock must go even when ctx is done.
-		_, _ = conn.ExecContext(context.Background(), "SELECT RELEASE_LOCK(?)", mysqlLock)
+		_, _ = conn.ExecContext(context.Background(), "DELETE FROM schema_lock WHERE id = 1 AND holder = ?", holder)
 	}()
 	return applyPending(ctx, conn, all)
+}
+
+// lockTaken reports an error that says "another process has the lock row":
+// a duplicate key, or a conflict with its insert (a deadlock, or a failed
+// Galera certification, both 1213; a lock wait timeout, 1205).
+func lockTaken(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == 1062 || me.Number == 1213 || me.Number == 1205)
 }
 
 // applyPending runs, in order, every migration that schema_migrations does

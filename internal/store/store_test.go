@@ -423,3 +423,22 @@ func TestSearchMigrationIndexesExistingProperties(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationLockLeftByADeadProcess: the MySQL migration lock is a row; a
+// row whose holder died (expired) is taken over, not waited on forever.
+func TestMigrationLockLeftByADeadProcess(t *testing.T) {
+	t.Parallel()
+	st := testdb.Open(t, migrations.MySQL)
+	if err := st.ExecWriter("INSERT INTO schema_lock (id, holder, expires_at) " +
+		"VALUES (1, 'dead:1:0', UTC_TIMESTAMP(6) - INTERVAL 1 SECOND)"); err != nil {
+		t.Fatal(err)
+	}
+	// A held lock would make Migrate fail after a minute's wait.
+	done, err := st.Migrate(ctx)
+	if err != nil || len(done) != 0 {
+		t.Fatalf("migrate past a dead process's lock = %v, %v", done, err)
+	}
+	if err := st.ExecWriter("INSERT INTO schema_lock (id, holder, expires_at) VALUES (1, 'x', UTC_TIMESTAMP(6))"); err != nil {
+		t.Errorf("the lock was not released: %v", err)
+	}
+}
