@@ -133,6 +133,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	cfg := opts.Server
 	cfg.Logger, cfg.RequestTimeout, cfg.TrustProxy, cfg.CORSOrigins = log, opts.RequestTimeout, opts.TrustProxy, opts.CORSOrigins
+	cfg.Throttle = core.Limiter()
 	for _, n := range []*int{&cfg.LoginPerEmailAddress, &cfg.LoginPerEmail, &cfg.LoginPerAddress, &cfg.SignupsPerAddress} {
 		if *n == 0 {
 			*n = -1 // the flag's 0 is "no limit"; the server's is "the default"

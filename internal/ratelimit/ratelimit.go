@@ -1,7 +1,8 @@
-// Package ratelimit is a set of token buckets by key (an email, a client
-// address, a user id), with memory bounded however many keys an attacker
-// invents. Its state is per process: behind a load balancer each server
-// applies the limits on its own.
+// Package ratelimit is token buckets by key (an email, a client address, a
+// user id): a Set keeps them in the process, with memory bounded however
+// many keys an attacker invents; Shared keeps them in storage that several
+// servers share, so that behind a load balancer a limit holds for all of
+// them together.
 package ratelimit
 
 import (

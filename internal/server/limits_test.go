@@ -234,3 +234,57 @@ func TestErrorTableThroughHTTP(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitsHoldForServersSharingADatabase: two servers on one MySQL
+// database (as behind a load balancer) apply each limit together: an
+// attacker alternating between them gets no more log-in attempts, sign-ups
+// or writes than from one.
+func TestLimitsHoldForServersSharingADatabase(t *testing.T) {
+	t.Parallel()
+	url := testdb.MySQLURL(t)
+	var apis []*api
+	for range 2 {
+		st, err := store.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if _, err := st.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		core, err := service.New(st, service.WithLimits(service.Limits{Writes: ratelimit.Limit{PerMinute: 4, Burst: 4}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		apis = append(apis, serve(t, core, server.Config{LoginPerEmailAddress: 3, SignupsPerAddress: 3,
+			TrustProxy: true, Throttle: core.Limiter()}))
+	}
+	statuses := func(n int, send func(i int, a *api) reply) (got []int) {
+		for i := range n {
+			got = append(got, send(i, apis[i%2]).status)
+		}
+		return got
+	}
+	addr := "203.0.113.9"
+	signups := statuses(4, func(i int, a *api) reply {
+		return a.do("POST", "/v1/users", "", map[string]any{"email": fmt.Sprintf("s%d@example.com", i),
+			"password": "long enough", "first_name": "S", "last_name": "T"}, "X-Forwarded-For", addr)
+	})
+	if fmt.Sprint(signups) != "[201 201 201 429]" {
+		t.Errorf("sign-ups alternating between two servers: %v, want the 4th refused", signups)
+	}
+	logins := statuses(4, func(_ int, a *api) reply {
+		return a.do("POST", "/v1/auth/tokens", "", map[string]any{"email": "s0@example.com", "password": "a wrong guess"},
+			"X-Forwarded-For", addr)
+	})
+	if fmt.Sprint(logins) != "[401 401 401 429]" {
+		t.Errorf("log-ins alternating between two servers: %v, want the 4th refused", logins)
+	}
+	token, _ := apis[0].user("Writer")
+	writes := statuses(5, func(i int, a *api) reply {
+		return a.do("POST", "/v1/properties", token, map[string]any{"name": fmt.Sprint("P", i), "type": "loft", "city": "Lyon"})
+	})
+	if fmt.Sprint(writes) != "[201 201 201 201 429]" {
+		t.Errorf("writes alternating between two servers: %v, want the 5th refused", writes)
+	}
+}

@@ -62,6 +62,10 @@ type Config struct {
 	// CORSOrigins are the browser origins allowed to call the API from
 	// another site (e.g. https://app.example.com, or * for any); none by default.
 	CORSOrigins []string
+	// Throttle keeps the log-in and sign-up buckets: by default in this
+	// process; servers sharing a database share them there (the service's
+	// Limiter), so that the limits hold for all of them together.
+	Throttle ratelimit.Limiter
 }
 
 // Server is the HTTP API.
@@ -71,7 +75,7 @@ type Server struct {
 	log      *slog.Logger
 	cfg      Config
 	metrics  *metrics
-	throttle *ratelimit.Set
+	throttle ratelimit.Limiter
 }
 
 // exposedHeaders are the response headers browsers let front ends read.
@@ -99,8 +103,10 @@ func New(b App, cfg Config) *Server {
 	if cfg.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
-	s := &Server{e: e, b: b, log: cfg.Logger, cfg: cfg, metrics: newMetrics(b.PoolStats),
-		throttle: ratelimit.New(ratelimit.DefaultMaxKeys)}
+	if cfg.Throttle == nil {
+		cfg.Throttle = ratelimit.New(ratelimit.DefaultMaxKeys)
+	}
+	s := &Server{e: e, b: b, log: cfg.Logger, cfg: cfg, metrics: newMetrics(b.PoolStats), throttle: cfg.Throttle}
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.requestID, s.accessLog, s.recoverPanic)
 	if len(cfg.CORSOrigins) > 0 {

@@ -22,7 +22,8 @@ import (
 //     owner, at another address, room to log in. Only an attacker spread
 //     over several addresses can exhaust it, for as long as he keeps going.
 //
-// The buckets are per process (see ratelimit).
+// The buckets are the Config's Throttle: in the process, or in the database
+// that several servers share.
 func (s *Server) allowLogin(c echo.Context, email string) error {
 	addr := c.RealIP()
 	return s.allow(c, "too many log-in attempts; wait before trying again",
@@ -38,7 +39,10 @@ func (s *Server) allowSignup(c echo.Context) error {
 }
 
 func (s *Server) allow(c echo.Context, msg string, rules ...ratelimit.Rule) error {
-	d := s.throttle.Allow(time.Now(), 1, rules...)
+	d, err := s.throttle.Take(c.Request().Context(), time.Now(), 1, rules...)
+	if err != nil {
+		return err
+	}
 	ratelimit.Record(c.Request().Context(), d)
 	if d.OK {
 		return nil

@@ -112,7 +112,10 @@ func (c *Core) allowWrite(ctx context.Context, userID int64, cost int) error {
 	if c.limits.Writes.PerMinute <= 0 {
 		return nil
 	}
-	d := c.writes.Allow(time.Now(), cost, ratelimit.Rule{Key: fmt.Sprint(userID), Limit: c.limits.Writes})
+	d, err := c.writes.Take(ctx, time.Now(), cost, ratelimit.Rule{Key: "write:" + fmt.Sprint(userID), Limit: c.limits.Writes})
+	if err != nil {
+		return err
+	}
 	ratelimit.Record(ctx, d)
 	if d.OK {
 		return nil

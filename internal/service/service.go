@@ -26,7 +26,7 @@ type Core struct {
 	argon    Argon2Params
 	limits   Limits
 	hashing  *hashing
-	writes   *ratelimit.Set
+	writes   ratelimit.Limiter
 
 	schemaCurrent atomic.Bool
 
@@ -56,8 +56,20 @@ func New(st *store.Store, opts ...Option) (*Core, error) {
 		o(c)
 	}
 	c.hashing = newHashing(c.limits, c.argon)
-	c.writes = ratelimit.New(ratelimit.DefaultMaxKeys)
+	c.writes = c.Limiter()
 	return c, nil
+}
+
+// Limiter returns where the rate limits keep their buckets: in the process
+// for SQLite (one server per file), in the database for MySQL, which
+// several servers may share (behind a load balancer, on a Galera cluster):
+// each limit then holds for all of them together, not for each. For
+// SQLite each call returns new buckets: call it once per use.
+func (c *Core) Limiter() ratelimit.Limiter {
+	if c.st.SharedByServers() {
+		return ratelimit.Shared{Buckets: c.st}
+	}
+	return ratelimit.New(ratelimit.DefaultMaxKeys)
 }
 
 // dummyHash is checked against when a log-in names an unknown email, so that

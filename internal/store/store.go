@@ -265,6 +265,10 @@ func (s *Store) Close() error {
 	return err
 }
 
+// SharedByServers reports whether several servers may use this database at
+// once (MySQL), so that what they must agree on (rate limits) is kept in it.
+func (s *Store) SharedByServers() bool { return s.dialect == migrations.MySQL }
+
 // Dialect is migrations.SQLite or migrations.MySQL.
 func (s *Store) Dialect() string { return s.dialect }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/realtyhq/realty/internal/ratelimit"
 	"github.com/realtyhq/realty/internal/store"
 	"github.com/realtyhq/realty/internal/testdb"
 	"github.com/realtyhq/realty/migrations"
@@ -441,4 +442,38 @@ func TestMigrationLockLeftByADeadProcess(t *testing.T) {
 	if err := st.ExecWriter("INSERT INTO schema_lock (id, holder, expires_at) VALUES (1, 'x', UTC_TIMESTAMP(6))"); err != nil {
 		t.Errorf("the lock was not released: %v", err)
 	}
+}
+
+// TestBucketsDecideAsTheProcess: rate limits kept in the database (one
+// statement for one bucket, a transaction for several) decide as the
+// buckets of one process do, on both dialects.
+func TestBucketsDecideAsTheProcess(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		shared := ratelimit.Shared{Buckets: testdb.Open(t, dialect)}
+		set := ratelimit.New(ratelimit.DefaultMaxKeys)
+		a := ratelimit.Rule{Key: "a", Limit: ratelimit.Limit{PerMinute: 10, Burst: 3}}
+		b := ratelimit.Rule{Key: "login:b@example.com\x00192.0.2.1", Limit: ratelimit.Limit{PerMinute: 60, Burst: 5}}
+		now := time.Now().Truncate(time.Microsecond) // the database keeps microseconds
+		for i, step := range []struct {
+			after time.Duration
+			cost  int
+			rules []ratelimit.Rule
+		}{
+			{0, 1, []ratelimit.Rule{a}}, {0, 2, []ratelimit.Rule{a}}, {time.Second, 1, []ratelimit.Rule{a}},
+			{0, 1, []ratelimit.Rule{a, b}}, {6 * time.Second, 1, []ratelimit.Rule{a, b}}, {0, 4, []ratelimit.Rule{b}},
+			{0, 2, []ratelimit.Rule{b}}, {time.Minute, 3, []ratelimit.Rule{a}}, {0, 1, []ratelimit.Rule{a, b}},
+		} {
+			now = now.Add(step.after)
+			want := set.Allow(now, step.cost, step.rules...)
+			got, err := shared.Take(ctx, now, step.cost, step.rules...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.OK != want.OK || got.Remaining != want.Remaining || got.Limit != want.Limit ||
+				(got.Wait-want.Wait).Abs() > time.Millisecond || (got.Reset-want.Reset).Abs() > time.Millisecond {
+				t.Errorf("step %d: database %+v, process %+v", i, got, want)
+			}
+		}
+	})
 }
