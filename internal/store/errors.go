@@ -23,6 +23,10 @@ const (
 	mysqlLockWait       = 1205
 	mysqlDeadlock       = 1213
 	mysqlServerShutdown = 1053
+	// mysqlWsrepNotReady: a Galera node that is not a synced member of the
+	// primary component refuses queries ("WSREP has not yet prepared node
+	// for application use").
+	mysqlWsrepNotReady = 1047
 )
 
 // mapErr turns driver errors into realty's typed errors. Unavailability keeps
@@ -111,7 +115,8 @@ func unavailable(err error) bool {
 	case errors.As(err, &oe), errors.As(err, &ne):
 		return true
 	case errors.As(err, &me):
-		return me.Number == mysqlLockWait || me.Number == mysqlDeadlock || me.Number == mysqlServerShutdown
+		return me.Number == mysqlLockWait || me.Number == mysqlDeadlock || me.Number == mysqlServerShutdown ||
+			me.Number == mysqlWsrepNotReady
 	case errors.As(err, &se):
 		code := se.Code() & 0xff
 		return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED

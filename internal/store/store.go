@@ -8,6 +8,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -48,6 +49,8 @@ type Store struct {
 	storageFailedAt atomic.Int64
 	// beforeCommit, when set (tests), runs in every transaction before COMMIT.
 	beforeCommit func(*Tx) error
+	// galera: the MySQL server is a node of a Galera cluster (wsrep_on).
+	galera bool
 }
 
 // Open opens (and for SQLite creates) the database named by a URL:
@@ -219,6 +222,18 @@ func openMySQL(ctx context.Context, dbURL string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	galera, err := isGalera(ctx, cfg)
+	if err != nil {
+		return nil, mapErr(fmt.Errorf("connect to %s: %w", mysqlLocation(cfg), err))
+	}
+	if _, set := cfg.Params["wsrep_sync_wait"]; galera && !set {
+		// A Galera node applies the others' writes asynchronously after
+		// certifying them: without this a client that wrote through one
+		// server and reads through another could get a 404 or an older
+		// version. 1: reads and transactions first wait until the node
+		// has applied every write committed anywhere before they began.
+		cfg.Params["wsrep_sync_wait"] = "1"
+	}
 	conn, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, err
@@ -245,12 +260,66 @@ func openMySQL(ctx context.Context, dbURL string) (*Store, error) {
 	txdb.SetConnMaxLifetime(3 * time.Minute)
 	txdb.SetConnMaxIdleTime(time.Minute)
 	s := &Store{dialect: migrations.MySQL, read: db, write: db, txdb: txdb, forUpdate: " FOR UPDATE",
-		location: mysqlLocation(cfg)}
+		location: mysqlLocation(cfg), galera: galera}
 	if err := db.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, mapErr(fmt.Errorf("connect to %s: %w", s.location, err))
 	}
 	return s, nil
+}
+
+// isGalera reports whether the server is a node of a Galera cluster, on a
+// connection of its own (the pools' settings depend on the answer).
+// MySQL has no wsrep_on variable; MariaDB has it, OFF outside a cluster.
+func isGalera(ctx context.Context, cfg *mysql.Config) (bool, error) {
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return false, err
+	}
+	db := sql.OpenDB(conn)
+	defer db.Close()
+	var name, value string
+	err = db.QueryRowContext(ctx, "SHOW VARIABLES LIKE 'wsrep_on'").Scan(&name, &value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return strings.EqualFold(value, "ON"), err
+}
+
+// SharedByServers reports whether several servers may use this database at
+// once (MySQL), so that what they must agree on (rate limits) is kept in it.
+func (s *Store) SharedByServers() bool { return s.dialect == migrations.MySQL }
+
+// Galera reports whether the database is a Galera cluster's node.
+func (s *Store) Galera() bool { return s.galera }
+
+// synced fails, with ErrUnavailable, while a Galera node is not a synced
+// member of the primary component: joining, donating a state transfer,
+// cut off from the others. It then refuses or stalls queries, and a load
+// balancer must send the traffic to the other nodes' servers.
+func (s *Store) synced(ctx context.Context) error {
+	rows, err := s.write.QueryContext(ctx,
+		"SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state', 'wsrep_local_state_comment')")
+	if err != nil {
+		return mapErr(err)
+	}
+	defer rows.Close()
+	st := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return mapErr(err)
+		}
+		st[strings.ToLower(k)] = v
+	}
+	if err := rows.Err(); err != nil {
+		return mapErr(err)
+	}
+	if st["wsrep_ready"] != "ON" || st["wsrep_local_state"] != "4" {
+		return fmt.Errorf("%w: the Galera node is not synced (state %s, ready %s)", realty.ErrUnavailable,
+			cmp.Or(st["wsrep_local_state_comment"], "unknown"), cmp.Or(st["wsrep_ready"], "unknown"))
+	}
+	return nil
 }
 
 // Close closes every connection.
@@ -264,10 +333,6 @@ func (s *Store) Close() error {
 	}
 	return err
 }
-
-// SharedByServers reports whether several servers may use this database at
-// once (MySQL), so that what they must agree on (rate limits) is kept in it.
-func (s *Store) SharedByServers() bool { return s.dialect == migrations.MySQL }
 
 // Dialect is migrations.SQLite or migrations.MySQL.
 func (s *Store) Dialect() string { return s.dialect }
@@ -302,6 +367,11 @@ func (s *Store) Writable(ctx context.Context) error {
 			return fmt.Errorf("%w: %d bytes free under %s", realty.ErrStorageFull, fs.Bavail*uint64(fs.Bsize), s.path)
 		}
 		return nil
+	}
+	if s.galera {
+		if err := s.synced(ctx); err != nil {
+			return err
+		}
 	}
 	var readOnly int
 	if err := s.write.QueryRowxContext(ctx, "SELECT @@global.read_only").Scan(&readOnly); err != nil {
