@@ -35,6 +35,7 @@ var allowed = map[string][]string{
 	"scripts/loadtest/seed":  {"internal/store", "internal/service", "pkg/realty"},
 	"scripts/loadtest/abuse": {},
 	"scripts/loadtest/load":  {},
+	"scripts/cluster/chaos":  {},
 }
 
 // wiring lists the only files of internal/cli that may open a backend: the

@@ -36,11 +36,16 @@ SERVERS=${SERVERS:-3}
 chmod 755 "$DIR"
 
 # Ports: one block of free loopback ports, 4 per node (client, Galera,
-# IST, SST), one per server, one for HAProxy.
+# IST, SST), one per server, one for HAProxy, below the ephemeral range:
+# a port of that range can be taken at any time by an outgoing connection
+# (the nodes' own, to each other), and rsync's SST daemon then cannot
+# listen on it.
 free_block() {
   local n=$1 base p ok
+  local low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
+  [ "$low" -gt 10100 ] || die "the ephemeral port range starts at $low: no room below it"
   for _ in $(seq 1 100); do
-    base=$(shuf -i 20000-59000 -n 1)
+    base=$(shuf -i 10000-$((low - n - 1)) -n 1)
     ok=1
     for p in $(seq "$base" $((base + n - 1))); do
       if ss -Hltn "sport = :$p" | grep -q .; then ok=0; break; fi
@@ -51,6 +56,11 @@ free_block() {
 }
 base=$(free_block $((12 + SERVERS + 1)))
 port() { echo $((base + $1)); }
+# Failure detection tuned for loopback, where a peer that misses 1.5 s of
+# keep-alives is gone: by default Galera waits 5 s (suspect) to 15 s
+# (inactive), and the other nodes hold their commits meanwhile.
+evs="evs.keepalive_period=PT0.3S;evs.inactive_check_period=PT0.5S;evs.suspect_timeout=PT1.5S"
+evs+=";evs.inactive_timeout=PT3S;evs.install_timeout=PT1.5S"
 gcomm=""
 for n in 1 2 3; do
   gcomm+="${gcomm:+,}127.0.0.1:$(port $((4 * n - 3)))"
@@ -89,7 +99,7 @@ wsrep_cluster_name = realty
 wsrep_cluster_address = gcomm://$gcomm
 wsrep_node_name = node$n
 wsrep_node_address = 127.0.0.1
-wsrep_provider_options = "gmcast.listen_addr=tcp://127.0.0.1:$(port $((4 * n - 3)));ist.recv_addr=127.0.0.1:$(port $((4 * n - 2)));gcache.size=128M"
+wsrep_provider_options = "gmcast.listen_addr=tcp://127.0.0.1:$(port $((4 * n - 3)));ist.recv_addr=127.0.0.1:$(port $((4 * n - 2)));gcache.size=128M;$evs"
 wsrep_sst_receive_address = 127.0.0.1:$(port $((4 * n - 1)))
 wsrep_sst_method = rsync
 CNF
@@ -126,6 +136,11 @@ for i in $(seq 1 "$SERVERS"); do
   { echo "SERVER${i}_PORT=$(port $((12 + i - 1)))"; echo "SERVER${i}_DB=${!nv}"; } >> "$env"
 done
 echo "SERVERS=$SERVERS" >> "$env"
+# server.sh restarts a server with the same flags: servers that share their
+# rate-limit buckets must agree on the limits (a server restarted with the
+# default 120 writes a minute would charge each write 0.5 s of a bucket
+# that the others charge 0.6 ms, and soon refuse everybody's writes).
+printf 'REALTY_SERVE_FLAGS=%q\n' "${REALTY_SERVE_FLAGS:-}" >> "$env"
 . "$env"
 for i in $(seq 1 "$SERVERS"); do
   start_server "$i"
@@ -147,14 +162,17 @@ global
 
 defaults
   mode http
+  log stdout format raw local0
+  option httplog
   timeout connect 2s
   timeout client 60s
   timeout server 30s
   # A request that could not reach a server goes to another (nothing was
-  # sent, so even a POST is safe to send again).
+  # sent, so even a POST is safe to send again); a GET also when its server
+  # answered 503 (its node is down) or nothing at all.
   retries 3
   option redispatch 1
-  retry-on conn-failure
+  retry-on conn-failure empty-response 503
   # A server that died in the middle of a request: the client is told to
   # retry (503 with Retry-After), as by a server that is not ready.
   errorfile 502 $DIR/haproxy-503.http
@@ -167,6 +185,11 @@ frontend realty
 
 backend servers
   balance roundrobin
+  # A write is never sent twice: its server may have applied it before it
+  # died. Its client then sees the connection closed (HAProxy passes on the
+  # server's close, as RFC 9112 section 9.3.1 has clients handle it): the
+  # outcome is unknown, and only the client can find out (If-Match, a read).
+  http-request disable-l7-retry if !{ method GET HEAD }
   option httpchk
   http-check send meth GET uri /readyz
   http-check expect status 200
@@ -179,7 +202,8 @@ CFG
 } > "$DIR/haproxy.cfg"
 printf 'HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 1\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"the server handling this request stopped; retry"}\n' > "$DIR/haproxy-503.http"
 haproxy -c -f "$DIR/haproxy.cfg" >/dev/null || die "haproxy rejects $DIR/haproxy.cfg"
-haproxy -D -f "$DIR/haproxy.cfg" -p "$DIR/haproxy.pid"
+setsid haproxy -db -f "$DIR/haproxy.cfg" >>"$DIR/haproxy.log" 2>&1 < /dev/null &
+echo $! > "$DIR/haproxy.pid"
 wait_ready "http://127.0.0.1:$lb"
 emit LB "http://127.0.0.1:$lb"
 log "up: $SERVERS servers on 3 Galera nodes behind $(grep ^LB= "$env" | cut -d= -f2); tear down with: $here/down.sh $DIR"
