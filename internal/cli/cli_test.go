@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/realtyhq/realty/internal/cli"
@@ -346,6 +349,38 @@ func TestUnreachableServerExitsOne(t *testing.T) {
 	r = h.run("", false, "property", "list", "--server", "localhost:8080")
 	if r.code != cli.ExitUsage {
 		t.Errorf("a server URL without scheme: exit %d, %q", r.code, r.err)
+	}
+}
+
+// TestHealthcheck: the container health check exits 0 on a ready server,
+// 1 with the reason on one that is not or does not answer.
+func TestHealthcheck(t *testing.T) {
+	var notReady atomic.Bool
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/readyz" {
+			http.NotFound(w, r)
+			return
+		}
+		if notReady.Load() {
+			http.Error(w, `{"status":"not ready"}`, http.StatusServiceUnavailable)
+		}
+	}))
+	defer ts.Close()
+	h := newHarness(t, "sqlite")
+	if r := h.run("", false, "healthcheck", "--url", ts.URL); r.code != 0 {
+		t.Errorf("ready server: exit %d, %q", r.code, r.err)
+	}
+	notReady.Store(true)
+	if r := h.run("", false, "healthcheck", "--url", ts.URL); r.code != cli.ExitError ||
+		!strings.Contains(r.err, "503 Service Unavailable") {
+		t.Errorf("server not ready: exit %d, %q", r.code, r.err)
+	}
+	if r := h.run("", false, "healthcheck", "--url", "http://127.0.0.1:1"); r.code != cli.ExitError ||
+		!strings.Contains(r.err, "does not answer") {
+		t.Errorf("no server: exit %d, %q", r.code, r.err)
+	}
+	if r := h.run("", false, "healthcheck", "--url", "localhost:8080"); r.code != cli.ExitUsage {
+		t.Errorf("URL without scheme: exit %d, %q", r.code, r.err)
 	}
 }
 

@@ -125,7 +125,8 @@ commands behave the same in every mode.`,
 		c.GroupID = "data"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{NewCmdServe(f, nil), NewCmdDemo(f, nil), newMigrateCmd(f), newCompletionCmd(), newVersionCmd(f)} {
+	for _, c := range []*cobra.Command{NewCmdServe(f, nil), NewCmdDemo(f, nil), newMigrateCmd(f), newHealthcheckCmd(f),
+		newCompletionCmd(), newVersionCmd(f)} {
 		c.GroupID = "admin"
 		root.AddCommand(c)
 	}
@@ -144,12 +145,13 @@ var creators = map[string]bool{"realty serve": true, "realty migrate up": true, 
 // meaningless lists, per command, the global flags it has no use for: they
 // are left out of its help, and giving one is a usage error.
 var meaningless = map[string][]string{
-	"realty tui":        {"json", "jq"},
-	"realty completion": {"json", "jq", "db", "server"},
-	"realty serve":      {"json", "jq", "server"},
-	"realty version":    {"db", "server"},
-	"realty demo":       {"json", "jq"},
-	"realty migrate up": {"json", "jq"},
+	"realty tui":         {"json", "jq"},
+	"realty completion":  {"json", "jq", "db", "server"},
+	"realty serve":       {"json", "jq", "server"},
+	"realty version":     {"db", "server"},
+	"realty healthcheck": {"json", "jq", "db", "server"},
+	"realty demo":        {"json", "jq"},
+	"realty migrate up":  {"json", "jq"},
 }
 
 // refuseUnknownSubcommands makes every command group (realty property,
