@@ -389,6 +389,41 @@ func testSearch(t *testing.T, e *env) {
 	}
 }
 
+// testRoomAggregates: a property's room count and total area, stored on its
+// row, follow every room write, in the list as in the property.
+func testRoomAggregates(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	p := e.create(alice, "Aggregates", "Rennes")
+	check := func(what string, count int, area string) {
+		t.Helper()
+		got := e.get(p.ID)
+		page := must[realty.Page[realty.PropertySummary]](t, "list")(e.anon().Properties(e.ctx,
+			realty.PropertyFilter{City: "rennes"}))
+		if got.RoomCount != count || got.TotalArea.String() != area || len(got.Rooms) != count {
+			t.Errorf("%s: property has %d rooms, %s m² (%d listed), want %d, %s", what, got.RoomCount,
+				got.TotalArea, len(got.Rooms), count, area)
+		}
+		if len(page.Items) != 1 || page.Items[0].RoomCount != count || page.Items[0].TotalArea.String() != area {
+			t.Errorf("%s: list says %+v, want %d rooms, %s m²", what, page.Items, count, area)
+		}
+	}
+	start := e.get(p.ID)
+	count, total := len(start.Rooms), start.TotalArea
+	check("created", count, total.String())
+	r := must[realty.Room](t, "add")(alice.svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "office", Area: area("10.25")}, 0))
+	check("room added", count+1, (total + 1025).String())
+	must[realty.Room](t, "add")(alice.svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "storage"}, 0)) // no area
+	check("room without area added", count+2, (total + 1025).String())
+	must[realty.Room](t, "update")(alice.svc.UpdateRoom(e.ctx, p.ID, r.ID,
+		realty.RoomPatch{Area: realty.Nullable[realty.Area]{Set: true, Valid: true, V: 500}}, 0))
+	check("area changed", count+2, (total + 500).String())
+	must[realty.Room](t, "update")(alice.svc.UpdateRoom(e.ctx, p.ID, r.ID,
+		realty.RoomPatch{Area: realty.Nullable[realty.Area]{Set: true}}, 0))
+	check("area cleared", count+2, total.String())
+	must[int64](t, "remove")(alice.svc.RemoveRoom(e.ctx, p.ID, r.ID, 0))
+	check("room removed", count+1, total.String())
+}
+
 func testPagination(t *testing.T, e *env) {
 	alice := e.register("Alice")
 	var want []int64

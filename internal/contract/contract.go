@@ -38,6 +38,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) ServiceFor) {
 		{"Pagination", testPagination},
 		{"PaginationWhileInserting", testPaginationWhileInserting},
 		{"OwnerEdits", testOwnerEdits},
+		{"RoomAggregatesFollowRoomWrites", testRoomAggregates},
 		{"NonOwnerForbidden", testNonOwnerForbidden},
 		{"AnonymousWrites", testAnonymousWrites},
 		{"VersionPrecondition", testVersionPrecondition},

@@ -44,8 +44,9 @@ func insertProperty(ctx context.Context, tx *store.Tx, owner int64, p realty.New
 
 // propertyRow is the row of a normalized, validated property.
 func propertyRow(owner int64, p realty.NewProperty, at time.Time) store.PropertyRow {
+	count, area := store.RoomAggregates(p.Rooms)
 	return store.PropertyRow{OwnerID: owner, Name: p.Name, Description: p.Description,
-		Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: at}
+		Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: at, RoomCount: count, TotalArea: area}
 }
 
 // written is the property as insertProperty stored it, built from what was

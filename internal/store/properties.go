@@ -54,8 +54,7 @@ func (r *summaryRow) scan(row interface{ Scan(...any) error }) error {
 // index, so a page costs one round trip whatever its size (no query per item).
 const summaryColumns = `SELECT p.id, p.name, p.description, p.type, p.city, p.version, p.created_at, p.updated_at,
 	u.id AS owner_id, u.first_name AS owner_first_name, u.last_name AS owner_last_name,
-	(SELECT COUNT(*) FROM rooms r WHERE r.property_id = p.id) AS room_count,
-	(SELECT COALESCE(SUM(r.area), 0) FROM rooms r WHERE r.property_id = p.id) AS total_area`
+	p.room_count, p.total_area`
 
 const summarySelect = summaryColumns + ` FROM properties p JOIN users u ON u.id = p.owner_id`
 
@@ -277,14 +276,30 @@ type PropertyRow struct {
 	City        string
 	CityKey     string
 	At          time.Time
+	// RoomCount and TotalArea are the aggregates of the rooms inserted with
+	// it (RoomAggregates); later room writes keep them (TouchProperty).
+	RoomCount int
+	TotalArea realty.Area
+}
+
+// RoomAggregates returns the room count and total area of rooms, as the
+// property row stores them.
+func RoomAggregates(rooms []realty.NewRoom) (int, realty.Area) {
+	var total realty.Area
+	for _, r := range rooms {
+		if r.Area != nil {
+			total += *r.Area
+		}
+	}
+	return len(rooms), total
 }
 
 // InsertProperty inserts a property row and returns its id.
 func (tx *Tx) InsertProperty(ctx context.Context, p PropertyRow) (int64, error) {
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO properties
-		(owner_id, name, description, type, city, city_key, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-		p.OwnerID, p.Name, p.Description, p.Type, p.City, p.CityKey, p.At, p.At)
+		(owner_id, name, description, type, city, city_key, created_at, updated_at, room_count, total_area, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		p.OwnerID, p.Name, p.Description, p.Type, p.City, p.CityKey, p.At, p.At, p.RoomCount, p.TotalArea)
 	if err != nil {
 		if isForeignKey(err) {
 			return 0, fmt.Errorf("owner %d: %w", p.OwnerID, realty.ErrNotFound)
@@ -444,11 +459,12 @@ func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int6
 	for block := range slices.Chunk(ps, bulkRows) {
 		args = args[:0]
 		for _, p := range block {
-			args = append(args, p.OwnerID, p.Name, p.Description, p.Type, p.City, p.CityKey, p.At, p.At)
+			args = append(args, p.OwnerID, p.Name, p.Description, p.Type, p.City, p.CityKey, p.At, p.At,
+				p.RoomCount, p.TotalArea)
 		}
 		first, err := tx.insertConsecutive(ctx, `INSERT INTO properties
-			(owner_id, name, description, type, city, city_key, created_at, updated_at, version) VALUES `+
-			placeholdersWith(len(block), 8, "1"), len(block), args)
+			(owner_id, name, description, type, city, city_key, created_at, updated_at, room_count, total_area,
+			version) VALUES `+placeholdersWith(len(block), 10, "1"), len(block), args)
 		if err != nil {
 			if isForeignKey(err) {
 				return nil, fmt.Errorf("owner %d: %w", block[0].OwnerID, realty.ErrNotFound)
@@ -587,7 +603,13 @@ func (tx *Tx) DeleteRoom(ctx context.Context, roomID int64) error {
 	return mapErr(err)
 }
 
-// TouchProperty increments a property's version after a change to its rooms.
+// TouchProperty increments a property's version after a change to its rooms,
+// and stores their count and total area again, from the rooms as the
+// transaction sees them (two indexed aggregates over one property's rooms).
 func (tx *Tx) TouchProperty(ctx context.Context, id int64, at time.Time) error {
-	return tx.UpdateProperty(ctx, id, realty.PropertyPatch{}, "", at)
+	_, err := tx.tx.ExecContext(ctx, `UPDATE properties SET version = version + 1, updated_at = ?,
+		room_count = (SELECT COUNT(*) FROM rooms r WHERE r.property_id = ?),
+		total_area = (SELECT COALESCE(SUM(r.area), 0) FROM rooms r WHERE r.property_id = ?)
+		WHERE id = ?`, at, id, id, id)
+	return mapErr(err)
 }
