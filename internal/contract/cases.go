@@ -424,6 +424,79 @@ func testRoomAggregates(t *testing.T, e *env) {
 	check("room removed", count+1, total.String())
 }
 
+// testListingTerms: transaction, price, currency and status, their defaults,
+// exact prices, the rules that tie them (on create, and on a patch as it
+// leaves them), and refusals that change nothing.
+func testListingTerms(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	sale, rent := realty.Transaction("sale"), realty.Transaction("rent")
+	price := func(s string) *realty.Price {
+		p, err := realty.ParsePrice(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &p
+	}
+	plain := e.create(alice, "Not listed", "Brest")
+	if plain.Transaction != nil || plain.Price != nil || plain.Currency != "EUR" || plain.Status != "available" {
+		t.Errorf("defaults: %v %v %q %q", plain.Transaction, plain.Price, plain.Currency, plain.Status)
+	}
+	in := sampleProperty("For sale", "Brest")
+	in.Transaction, in.Price, in.Currency, in.Status = &sale, price("385000.5"), "eur", "under_offer"
+	p := must[realty.Property](t, "create for sale")(alice.svc.CreateProperty(e.ctx, in))
+	got := e.get(p.ID)
+	if *got.Transaction != sale || got.Price.String() != "385000.5" || got.Currency != "EUR" || got.Status != "under_offer" {
+		t.Errorf("stored terms: %v %v %q %q", got.Transaction, got.Price, got.Currency, got.Status)
+	}
+	same(t, "the created property as read", got.PropertySummary, p.PropertySummary)
+
+	for what, bad := range map[string]struct {
+		in    func(*realty.NewProperty)
+		field string
+	}{
+		"price without transaction": {func(n *realty.NewProperty) { n.Price = price("100") }, "price"},
+		"negative price":            {func(n *realty.NewProperty) { n.Transaction, n.Price = &rent, price("-1") }, "price"},
+		"price too high":            {func(n *realty.NewProperty) { n.Transaction, n.Price = &sale, price("1000000000.01") }, "price"},
+		"unknown transaction":       {func(n *realty.NewProperty) { tr := realty.Transaction("swap"); n.Transaction = &tr }, "transaction"},
+		"unknown currency":          {func(n *realty.NewProperty) { n.Currency = "EURO" }, "currency"},
+		"currency not ISO":          {func(n *realty.NewProperty) { n.Currency = "ABC" }, "currency"},
+		"sold but for rent":         {func(n *realty.NewProperty) { n.Transaction, n.Status = &rent, "sold" }, "status"},
+		"rented but for sale":       {func(n *realty.NewProperty) { n.Transaction, n.Status = &sale, "rented" }, "status"},
+		"under offer, not listed":   {func(n *realty.NewProperty) { n.Status = "under_offer" }, "status"},
+		"unknown status":            {func(n *realty.NewProperty) { n.Status = "gone" }, "status"},
+	} {
+		n := sampleProperty("Bad terms", "Brest")
+		bad.in(&n)
+		_, err := alice.svc.CreateProperty(e.ctx, n)
+		wantInvalid(t, what, err, bad.field)
+	}
+
+	// A patch is checked as it leaves the terms.
+	rented := realty.ListingStatus("rented")
+	_, err := alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Status: &rented}, 0)
+	wantInvalid(t, "rented on a sale", err, "status")
+	_, err = alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Transaction: realty.Null[realty.Transaction]()}, 0)
+	wantInvalid(t, "unlisted with a price and an offer", err, "price", "status")
+	if now := e.get(p.ID); now.Version != p.Version || *now.Transaction != sale {
+		t.Errorf("refused patches changed the property: version %d, %v", now.Version, now.Transaction)
+	}
+	sold, chf := realty.ListingStatus("sold"), "chf"
+	after := must[realty.Property](t, "sold")(alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{
+		Status: &sold, Price: realty.Value(*price("379999.99")), Currency: &chf}, p.Version))
+	if after.Status != "sold" || after.Price.String() != "379999.99" || after.Currency != "CHF" || after.Version != p.Version+1 {
+		t.Errorf("after the sale: %q %v %q v%d", after.Status, after.Price, after.Currency, after.Version)
+	}
+	available := realty.ListingStatus("available")
+	unlisted := must[realty.Property](t, "unlist")(alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{
+		Transaction: realty.Null[realty.Transaction](), Price: realty.Null[realty.Price](), Status: &available}, 0))
+	if unlisted.Transaction != nil || unlisted.Price != nil || unlisted.Status != "available" {
+		t.Errorf("unlisted: %v %v %q", unlisted.Transaction, unlisted.Price, unlisted.Status)
+	}
+	// The terms come back in lists too.
+	page := must[realty.Page[realty.PropertySummary]](t, "list")(e.anon().Properties(e.ctx, realty.PropertyFilter{City: "brest"}))
+	same(t, "listed terms", page.Items, []realty.PropertySummary{plain.PropertySummary, unlisted.PropertySummary})
+}
+
 func testPagination(t *testing.T, e *env) {
 	alice := e.register("Alice")
 	var want []int64

@@ -39,6 +39,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) ServiceFor) {
 		{"PaginationWhileInserting", testPaginationWhileInserting},
 		{"OwnerEdits", testOwnerEdits},
 		{"RoomAggregatesFollowRoomWrites", testRoomAggregates},
+		{"ListingTerms", testListingTerms},
 		{"NonOwnerForbidden", testNonOwnerForbidden},
 		{"AnonymousWrites", testAnonymousWrites},
 		{"VersionPrecondition", testVersionPrecondition},

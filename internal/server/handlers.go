@@ -192,8 +192,11 @@ func (s *Server) updateProperty(c echo.Context) error {
 		return err
 	}
 	var in realty.PropertyPatch
-	rules := patchRules{notNull: []string{"name", "type", "city"},
-		clear: map[string]func(){"description": func() { in.Description = ptr("") }}}
+	rules := patchRules{notNull: []string{"name", "type", "city"}, clear: map[string]func(){
+		"description": func() { in.Description = ptr("") },
+		"currency":    func() { in.Currency = ptr(realty.DefaultCurrency) },
+		"status":      func() { in.Status = ptr(realty.DefaultStatus) },
+	}}
 	if err := decodePatch(c, &in, rules); err != nil {
 		return err
 	}

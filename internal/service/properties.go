@@ -46,7 +46,8 @@ func insertProperty(ctx context.Context, tx *store.Tx, owner int64, p realty.New
 func propertyRow(owner int64, p realty.NewProperty, at time.Time) store.PropertyRow {
 	count, area := store.RoomAggregates(p.Rooms)
 	return store.PropertyRow{OwnerID: owner, Name: p.Name, Description: p.Description,
-		Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: at, RoomCount: count, TotalArea: area}
+		Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: at, RoomCount: count, TotalArea: area,
+		Transaction: p.Transaction, Price: p.Price, Currency: p.Currency, Status: p.Status}
 }
 
 // written is the property as insertProperty stored it, built from what was
@@ -55,6 +56,7 @@ func propertyRow(owner int64, p realty.NewProperty, at time.Time) store.Property
 func written(id int64, roomIDs []int64, owner store.UserRow, p realty.NewProperty, at time.Time) realty.Property {
 	out := realty.Property{PropertySummary: realty.PropertySummary{ID: id, Name: p.Name, Description: p.Description,
 		Type: p.Type, City: p.City, Owner: owner.User().Public(), RoomCount: len(p.Rooms), Version: 1,
+		Transaction: p.Transaction, Price: p.Price, Currency: p.Currency, Status: p.Status,
 		CreatedAt: at, UpdatedAt: at}, Rooms: make([]realty.Room, len(p.Rooms))}
 	for i, r := range p.Rooms {
 		if r.Area != nil {
@@ -170,6 +172,17 @@ func (s *actor) UpdateProperty(ctx context.Context, id int64, in realty.Property
 	in = in.Normalized()
 	var out realty.Property
 	err := s.ownedWrite(ctx, id, ifVersion, in.Validate, func(tx *store.Tx, _ int64) error {
+		if in.Transaction.Set || in.Price.Set || in.Currency != nil || in.Status != nil {
+			// The terms are checked together, as the patch leaves them.
+			cur, err := tx.Property(ctx, id)
+			if err != nil {
+				return err
+			}
+			terms := realty.Terms{Transaction: cur.Transaction, Price: cur.Price, Currency: cur.Currency, Status: cur.Status}
+			if err := terms.Apply(in).Check(); err != nil {
+				return err
+			}
+		}
 		if !in.Empty() {
 			key := ""
 			if in.City != nil {

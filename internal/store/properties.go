@@ -18,25 +18,30 @@ import (
 type queryer = sqlx.QueryerContext
 
 type summaryRow struct {
-	ID             int64               `db:"id"`
-	Name           string              `db:"name"`
-	Description    string              `db:"description"`
-	Type           realty.PropertyType `db:"type"`
-	City           string              `db:"city"`
-	Version        int64               `db:"version"`
-	CreatedAt      time.Time           `db:"created_at"`
-	UpdatedAt      time.Time           `db:"updated_at"`
-	OwnerID        int64               `db:"owner_id"`
-	OwnerFirstName string              `db:"owner_first_name"`
-	OwnerLastName  string              `db:"owner_last_name"`
-	RoomCount      int                 `db:"room_count"`
-	TotalArea      realty.Area         `db:"total_area"`
+	ID             int64                `db:"id"`
+	Name           string               `db:"name"`
+	Description    string               `db:"description"`
+	Type           realty.PropertyType  `db:"type"`
+	City           string               `db:"city"`
+	Version        int64                `db:"version"`
+	CreatedAt      time.Time            `db:"created_at"`
+	UpdatedAt      time.Time            `db:"updated_at"`
+	OwnerID        int64                `db:"owner_id"`
+	OwnerFirstName string               `db:"owner_first_name"`
+	OwnerLastName  string               `db:"owner_last_name"`
+	RoomCount      int                  `db:"room_count"`
+	TotalArea      realty.Area          `db:"total_area"`
+	Transaction    *realty.Transaction  `db:"transaction_type"`
+	Price          *realty.Price        `db:"price"`
+	Currency       string               `db:"currency"`
+	Status         realty.ListingStatus `db:"status"`
 }
 
 func (r summaryRow) summary() realty.PropertySummary {
 	return realty.PropertySummary{
 		ID: r.ID, Name: r.Name, Description: r.Description, Type: r.Type, City: r.City,
-		Owner:     realty.PublicUser{ID: r.OwnerID, FirstName: r.OwnerFirstName, LastName: r.OwnerLastName},
+		Owner:       realty.PublicUser{ID: r.OwnerID, FirstName: r.OwnerFirstName, LastName: r.OwnerLastName},
+		Transaction: r.Transaction, Price: r.Price, Currency: r.Currency, Status: r.Status,
 		RoomCount: r.RoomCount, TotalArea: r.TotalArea, Version: r.Version,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
@@ -46,7 +51,8 @@ func (r summaryRow) summary() realty.PropertySummary {
 // sqlx's reflection, on the hot list and get paths.
 func (r *summaryRow) scan(row interface{ Scan(...any) error }) error {
 	return row.Scan(&r.ID, &r.Name, &r.Description, &r.Type, &r.City, &r.Version, &r.CreatedAt, &r.UpdatedAt,
-		&r.OwnerID, &r.OwnerFirstName, &r.OwnerLastName, &r.RoomCount, &r.TotalArea)
+		&r.OwnerID, &r.OwnerFirstName, &r.OwnerLastName, &r.RoomCount, &r.TotalArea, &r.Transaction, &r.Price,
+		&r.Currency, &r.Status)
 }
 
 // summaryColumns read a property with its owner and room aggregates in one
@@ -54,7 +60,7 @@ func (r *summaryRow) scan(row interface{ Scan(...any) error }) error {
 // index, so a page costs one round trip whatever its size (no query per item).
 const summaryColumns = `SELECT p.id, p.name, p.description, p.type, p.city, p.version, p.created_at, p.updated_at,
 	u.id AS owner_id, u.first_name AS owner_first_name, u.last_name AS owner_last_name,
-	p.room_count, p.total_area`
+	p.room_count, p.total_area, p.transaction_type, p.price, p.currency, p.status`
 
 const summarySelect = summaryColumns + ` FROM properties p JOIN users u ON u.id = p.owner_id`
 
@@ -280,7 +286,16 @@ type PropertyRow struct {
 	// it (RoomAggregates); later room writes keep them (TouchProperty).
 	RoomCount int
 	TotalArea realty.Area
+	// Listing terms, as NewProperty.Normalized leaves them.
+	Transaction *realty.Transaction
+	Price       *realty.Price
+	Currency    string
+	Status      realty.ListingStatus
 }
+
+func (p PropertyRow) currency() string { return cmp.Or(p.Currency, realty.DefaultCurrency) }
+
+func (p PropertyRow) status() realty.ListingStatus { return cmp.Or(p.Status, realty.DefaultStatus) }
 
 // RoomAggregates returns the room count and total area of rooms, as the
 // property row stores them.
@@ -297,9 +312,11 @@ func RoomAggregates(rooms []realty.NewRoom) (int, realty.Area) {
 // InsertProperty inserts a property row and returns its id.
 func (tx *Tx) InsertProperty(ctx context.Context, p PropertyRow) (int64, error) {
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO properties
-		(owner_id, name, description, type, city, city_key, created_at, updated_at, room_count, total_area, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-		p.OwnerID, p.Name, p.Description, p.Type, p.City, p.CityKey, p.At, p.At, p.RoomCount, p.TotalArea)
+		(owner_id, name, description, type, city, city_key, created_at, updated_at, room_count, total_area,
+		transaction_type, price, currency, status, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		p.OwnerID, p.Name, p.Description, p.Type, p.City, p.CityKey, p.At, p.At, p.RoomCount, p.TotalArea,
+		p.Transaction, p.Price, p.currency(), p.status())
 	if err != nil {
 		if isForeignKey(err) {
 			return 0, fmt.Errorf("owner %d: %w", p.OwnerID, realty.ErrNotFound)
@@ -336,6 +353,18 @@ func (tx *Tx) UpdateProperty(ctx context.Context, id int64, p realty.PropertyPat
 	}
 	if p.City != nil {
 		sets, args = append(sets, "city = ?", "city_key = ?"), append(args, *p.City, cityKey)
+	}
+	if p.Transaction.Set {
+		sets, args = append(sets, "transaction_type = ?"), append(args, p.Transaction.Ptr())
+	}
+	if p.Price.Set {
+		sets, args = append(sets, "price = ?"), append(args, p.Price.Ptr())
+	}
+	if p.Currency != nil {
+		sets, args = append(sets, "currency = ?"), append(args, *p.Currency)
+	}
+	if p.Status != nil {
+		sets, args = append(sets, "status = ?"), append(args, *p.Status)
 	}
 	_, err := tx.tx.ExecContext(ctx, "UPDATE properties SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...)
 	return mapErr(err)
@@ -460,11 +489,12 @@ func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int6
 		args = args[:0]
 		for _, p := range block {
 			args = append(args, p.OwnerID, p.Name, p.Description, p.Type, p.City, p.CityKey, p.At, p.At,
-				p.RoomCount, p.TotalArea)
+				p.RoomCount, p.TotalArea, p.Transaction, p.Price, p.currency(), p.status())
 		}
 		first, err := tx.insertConsecutive(ctx, `INSERT INTO properties
 			(owner_id, name, description, type, city, city_key, created_at, updated_at, room_count, total_area,
-			version) VALUES `+placeholdersWith(len(block), 10, "1"), len(block), args)
+			transaction_type, price, currency, status, version) VALUES `+placeholdersWith(len(block), 14, "1"),
+			len(block), args)
 		if err != nil {
 			if isForeignKey(err) {
 				return nil, fmt.Errorf("owner %d: %w", block[0].OwnerID, realty.ErrNotFound)

@@ -53,11 +53,17 @@ type PropertySummary struct {
 	Type        PropertyType `json:"type"`
 	City        string       `json:"city"`
 	Owner       PublicUser   `json:"owner"`
-	RoomCount   int          `json:"room_count"`
-	TotalArea   Area         `json:"total_area"`
-	Version     int64        `json:"version"`
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	// Listing terms: Transaction nil for a property that is not listed;
+	// Price nil when none is given (a rent is per month).
+	Transaction *Transaction  `json:"transaction"`
+	Price       *Price        `json:"price"`
+	Currency    string        `json:"currency"`
+	Status      ListingStatus `json:"status"`
+	RoomCount   int           `json:"room_count"`
+	TotalArea   Area          `json:"total_area"`
+	Version     int64         `json:"version"`
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
 }
 
 // Property is one property with its rooms, in their order.
@@ -182,13 +188,18 @@ type PasswordChange struct {
 	New     string `json:"new_password"`
 }
 
-// NewProperty is what creating a property takes, rooms included.
+// NewProperty is what creating a property takes, rooms included. The
+// listing terms are optional: not listed, EUR, available by default.
 type NewProperty struct {
-	Name        string       `json:"name"`
-	Description string       `json:"description"`
-	Type        PropertyType `json:"type"`
-	City        string       `json:"city"`
-	Rooms       []NewRoom    `json:"rooms,omitempty"`
+	Name        string        `json:"name"`
+	Description string        `json:"description"`
+	Type        PropertyType  `json:"type"`
+	City        string        `json:"city"`
+	Transaction *Transaction  `json:"transaction,omitempty"`
+	Price       *Price        `json:"price,omitempty"`
+	Currency    string        `json:"currency,omitempty"`
+	Status      ListingStatus `json:"status,omitempty"`
+	Rooms       []NewRoom     `json:"rooms,omitempty"`
 }
 
 // NewRoom is what adding a room takes.
@@ -203,10 +214,14 @@ type NewRoom struct {
 
 // PropertyPatch changes a property: nil members are left as they are.
 type PropertyPatch struct {
-	Name        *string       `json:"name,omitempty"`
-	Description *string       `json:"description,omitempty"`
-	Type        *PropertyType `json:"type,omitempty"`
-	City        *string       `json:"city,omitempty"`
+	Name        *string               `json:"name,omitempty"`
+	Description *string               `json:"description,omitempty"`
+	Type        *PropertyType         `json:"type,omitempty"`
+	City        *string               `json:"city,omitempty"`
+	Transaction Nullable[Transaction] `json:"transaction,omitzero"`
+	Price       Nullable[Price]       `json:"price,omitzero"`
+	Currency    *string               `json:"currency,omitempty"`
+	Status      *ListingStatus        `json:"status,omitempty"`
 }
 
 // RoomPatch changes a room: nil members are left as they are; Area and Level

@@ -127,6 +127,10 @@ func (in NewProperty) Normalized() NewProperty {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Description = strings.TrimSpace(in.Description)
 	in.City = NormalizeCity(in.City)
+	in.Currency = NormalizeCurrency(in.Currency)
+	if in.Status == "" {
+		in.Status = DefaultStatus
+	}
 	rooms := make([]NewRoom, len(in.Rooms))
 	for i, r := range in.Rooms {
 		rooms[i] = r.Normalized()
@@ -142,6 +146,7 @@ func (in NewProperty) Validate() error {
 	checkDescription(&p, "description", in.Description, MaxDescription)
 	checkPropertyType(&p, "type", in.Type)
 	checkCity(&p, "city", in.City)
+	checkTerms(&p, in.Transaction, in.Price, in.Currency, in.Status)
 	if len(in.Rooms) > MaxRooms {
 		p.Add("rooms", "must have at most %d rooms", MaxRooms)
 	}
@@ -186,6 +191,9 @@ func (in PropertyPatch) Normalized() PropertyPatch {
 	if in.City != nil {
 		in.City = ptr(NormalizeCity(*in.City))
 	}
+	if in.Currency != nil {
+		in.Currency = ptr(NormalizeCurrency(*in.Currency))
+	}
 	return in
 }
 
@@ -204,12 +212,22 @@ func (in PropertyPatch) Validate() error {
 	if in.City != nil {
 		checkCity(&p, "city", *in.City)
 	}
+	if in.Transaction.Set && in.Transaction.Valid && !in.Transaction.V.Valid() {
+		p.Add("transaction", "%s, or null for a property that is not listed", enumMessage(Transactions))
+	}
+	if in.Price.Valid && (in.Price.V < 0 || in.Price.V > MaxPrice) {
+		p.Add("price", "must be from 0 to %s", MaxPrice)
+	}
+	if in.Status != nil && !in.Status.Valid() {
+		p.Add("status", "%s", enumMessage(Statuses))
+	}
 	return p.Err()
 }
 
 // Empty reports a patch that changes nothing.
 func (in PropertyPatch) Empty() bool {
-	return in.Name == nil && in.Description == nil && in.Type == nil && in.City == nil
+	return in.Name == nil && in.Description == nil && in.Type == nil && in.City == nil && !in.Transaction.Set &&
+		!in.Price.Set && in.Currency == nil && in.Status == nil
 }
 
 // Normalized trims the members present in the patch.
