@@ -176,7 +176,7 @@ func TestTablesForPeopleTSVForPipes(t *testing.T) {
 	h.ok("property", "create", "--name", "Maison", "--type", "house", "--city", "Saint-Étienne")
 
 	piped := h.ok("property", "list")
-	want := "1\tLoft Croix-Rousse\tloft\tLyon\t2\t45 m²\tAlice Martin\n2\tMaison\thouse\tSaint-Étienne\t0\t0 m²\tAlice Martin\n"
+	want := "1\tLoft Croix-Rousse\tloft\tLyon\t2\t45 m²\tAlice Martin\t-\t-\n2\tMaison\thouse\tSaint-Étienne\t0\t0 m²\tAlice Martin\t-\t-\n"
 	if piped != want {
 		t.Errorf("piped list:\n%q\nwant\n%q", piped, want)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -98,10 +99,16 @@ func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
 	if opts.Print.Machine() {
 		return opts.Print.JSONOut(page)
 	}
-	t := newTable(opts.Print.IO, "ID", "NAME", "TYPE", "CITY", "ROOMS", "AREA", "OWNER")
+	// New columns go last: scripts that read the piped columns by position
+	// keep working.
+	t := newTable(opts.Print.IO, "ID", "NAME", "TYPE", "CITY", "ROOMS", "AREA", "OWNER", "PRICE", "STATUS")
 	for _, p := range page.Items {
+		status := "-"
+		if p.Transaction != nil || p.Status != realty.DefaultStatus {
+			status = string(p.Status)
+		}
 		t.add(itoa(p.ID), p.Name, string(p.Type), p.City, fmt.Sprint(p.RoomCount), realty.AreaText(&p.TotalArea),
-			p.Owner.FirstName+" "+p.Owner.LastName)
+			p.Owner.FirstName+" "+p.Owner.LastName, priceText(p), status)
 	}
 	if err := t.print(); err != nil {
 		return err
@@ -173,6 +180,30 @@ func parsePropertyTypeFlag(s, flag string) (realty.PropertyType, error) {
 }
 
 // printProperty shows one property with its rooms.
+// listingText says how a property is offered: "for sale, 385000 EUR,
+// available", "for rent, 1150 EUR/month, rented", "not listed".
+func listingText(p realty.PropertySummary) string {
+	if p.Transaction == nil {
+		if p.Status != realty.DefaultStatus {
+			return "not listed, " + strings.ReplaceAll(string(p.Status), "_", " ")
+		}
+		return "not listed"
+	}
+	return fmt.Sprintf("for %s, %s, %s", *p.Transaction, priceText(p), strings.ReplaceAll(string(p.Status), "_", " "))
+}
+
+// priceText is a price for people: "385000 EUR", "1150 EUR/month", or
+// "price on request" when a listed property has none.
+func priceText(p realty.PropertySummary) string {
+	if p.Price == nil {
+		if p.Transaction != nil {
+			return "price on request"
+		}
+		return "-"
+	}
+	return realty.PriceText(p.Price, p.Currency, p.Transaction)
+}
+
 func printProperty(pr *Printer, p realty.Property) error {
 	if pr.Machine() {
 		return pr.JSONOut(p)
@@ -183,7 +214,8 @@ func printProperty(pr *Printer, p realty.Property) error {
 	}
 	if err := pr.Fields([2]string{"ID", itoa(p.ID)}, [2]string{"Name", p.Name}, [2]string{"Type", string(p.Type)},
 		[2]string{"City", p.City}, [2]string{"Owner", fmt.Sprintf("%s %s (user %d)", p.Owner.FirstName, p.Owner.LastName, p.Owner.ID)},
-		[2]string{"Description", desc}, [2]string{"Rooms", fmt.Sprintf("%d, %s in all", p.RoomCount, realty.AreaText(&p.TotalArea))},
+		[2]string{"Description", desc}, [2]string{"Listing", listingText(p.PropertySummary)},
+		[2]string{"Rooms", fmt.Sprintf("%d, %s in all", p.RoomCount, realty.AreaText(&p.TotalArea))},
 		[2]string{"Version", itoa(p.Version)}, [2]string{"Updated", p.UpdatedAt.Format(time.RFC3339)}); err != nil {
 		return err
 	}
@@ -240,6 +272,7 @@ type PropertyCreateOptions struct {
 	In      realty.NewProperty // --name, --city, --description
 	Type    string             // --type, any spelling of a type
 	Rooms   []string           // --room specs
+	Terms   termsFlags         // --transaction, --price, --currency, --status
 	File    string             // --file, - for standard input
 	Changed func(flag string) bool
 }
@@ -259,7 +292,7 @@ On a terminal, a missing name, type or city is asked for.
 Property types: ` + strings.Join(realty.Names(realty.PropertyTypes), ", ") + `
 Room types: ` + strings.Join(realty.Names(realty.RoomTypes), ", "),
 		Example: `  realty property create --name "Loft Croix-Rousse" --type loft --city Lyon \
-      --description "Bright loft near the market" \
+      --description "Bright loft near the market" --transaction sale --price 385000 \
       --room "living_room,area=32.5,level=3,feature=fireplace,feature=south-facing" \
       --room "bedroom,name=Master bedroom,area=12.5,level=3"
   realty property create --file loft.json
@@ -279,10 +312,12 @@ Room types: ` + strings.Join(realty.Names(realty.RoomTypes), ", "),
 	fl.StringVar(&opts.In.City, "city", "", "city")
 	fl.StringVar(&opts.In.Description, "description", "", "description, up to 4000 characters")
 	fl.StringArrayVar(&opts.Rooms, "room", nil, `a room: TYPE,name=N,area=M2,level=L,feature=F,... (repeatable; quote a value with a comma: name="Big, bright")`)
+	opts.Terms.register(fl, false)
 	fl.StringVarP(&opts.File, "file", "f", "", "read the whole property as JSON from FILE (- for standard input)")
 	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(realty.Names(realty.PropertyTypes)))
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
 	_ = cmd.RegisterFlagCompletionFunc("room", completeValues(realty.Names(realty.RoomTypes)))
+	opts.Terms.complete(cmd)
 	return cmd
 }
 
@@ -293,6 +328,17 @@ func propertyCreateRun(ctx context.Context, opts *PropertyCreateOptions) error {
 		in, err = readPropertyFile(opts.Print.IO, opts.Changed, opts.File)
 	} else {
 		in, err = propertyFromFlags(opts.Print.IO, opts.Changed, opts.In, opts.Type, opts.Rooms)
+		if err == nil {
+			var terms realty.PropertyPatch
+			err = opts.Terms.patch(opts.Changed, &terms)
+			in.Transaction, in.Price = terms.Transaction.Ptr(), terms.Price.Ptr()
+			if terms.Currency != nil {
+				in.Currency = *terms.Currency
+			}
+			if terms.Status != nil {
+				in.Status = *terms.Status
+			}
+		}
 	}
 	if err != nil {
 		return err
@@ -359,6 +405,63 @@ func propertyFromFlags(io *IO, changed func(string) bool, in realty.NewProperty,
 	return in, bad.Err()
 }
 
+// termsFlags are the listing-term flags of property create and update.
+type termsFlags struct {
+	transaction, price, currency, status string
+}
+
+func (t *termsFlags) register(fl *pflag.FlagSet, update bool) {
+	none := ""
+	if update {
+		none = `; "none" to unlist`
+	}
+	fl.StringVar(&t.transaction, "transaction", "", "how it is offered: sale or rent"+none)
+	priceNone := ""
+	if update {
+		priceNone = `; "none" to remove it`
+	}
+	fl.StringVar(&t.price, "price", "", "price in the currency's unit, at most 2 decimals (a rent: per month)"+priceNone)
+	fl.StringVar(&t.currency, "currency", "", "ISO 4217 currency code (default EUR)")
+	fl.StringVar(&t.status, "status", "", "listing status: "+strings.Join(realty.Names(realty.Statuses), ", "))
+}
+
+func (t *termsFlags) complete(cmd *cobra.Command) {
+	_ = cmd.RegisterFlagCompletionFunc("transaction", completeValues([]string{"sale", "rent", "none"}))
+	_ = cmd.RegisterFlagCompletionFunc("status", completeValues(realty.Names(realty.Statuses)))
+	_ = cmd.RegisterFlagCompletionFunc("currency", completeValues([]string{"EUR", "CHF", "GBP", "USD"}))
+}
+
+// patch turns the flags given into a patch's terms; a price that is not an
+// amount is a problem on price, listed with the others.
+func (t *termsFlags) patch(changed func(string) bool, p *realty.PropertyPatch) error {
+	if changed("transaction") {
+		if v := realty.NormalizeEnum(t.transaction); v == "none" {
+			p.Transaction = realty.Null[realty.Transaction]()
+		} else {
+			p.Transaction = realty.Value(realty.Transaction(v))
+		}
+	}
+	if changed("price") {
+		if strings.EqualFold(strings.TrimSpace(t.price), "none") {
+			p.Price = realty.Null[realty.Price]()
+		} else {
+			v, err := realty.ParsePrice(t.price)
+			if err != nil {
+				return realty.Invalid("price", "must be an amount such as 250000 or 1150.50, or none")
+			}
+			p.Price = realty.Value(v)
+		}
+	}
+	if changed("currency") {
+		p.Currency = &t.currency
+	}
+	if changed("status") {
+		st := realty.ListingStatus(realty.NormalizeEnum(t.status))
+		p.Status = &st
+	}
+	return nil
+}
+
 // PropertyUpdateOptions is what 'realty property update' works with.
 type PropertyUpdateOptions struct {
 	Service   func(context.Context) (realty.Service, error)
@@ -373,6 +476,7 @@ type PropertyUpdateOptions struct {
 func NewCmdPropertyUpdate(f *Factory, runF func(context.Context, *PropertyUpdateOptions) error) *cobra.Command {
 	opts := &PropertyUpdateOptions{Service: f.Service, Print: f.Print}
 	var name, typ, city, desc string
+	var terms termsFlags
 	cmd := &cobra.Command{
 		Use:   "update PROPERTY_ID",
 		Short: "Rename or change a property of yours",
@@ -380,7 +484,9 @@ func NewCmdPropertyUpdate(f *Factory, runF func(context.Context, *PropertyUpdate
 can. With --if-version, the change is refused (exit 6) if the property changed
 since you read that version: nobody's edit is silently overwritten.`,
 		Example: `  realty property update 42 --name "Loft Croix-Rousse, top floor"
-  realty property update 42 --city Villeurbanne --type apartment --if-version 3`,
+  realty property update 42 --city Villeurbanne --type apartment --if-version 3
+  realty property update 42 --transaction sale --price 385000
+  realty property update 42 --status sold --if-version 4`,
 		Args:              exactArgs("PROPERTY_ID"),
 		ValidArgsFunction: completeProperties(f, true),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -403,8 +509,12 @@ since you read that version: nobody's edit is silently overwritten.`,
 				t := realty.PropertyType(realty.NormalizeEnum(typ))
 				opts.Patch.Type = &t
 			}
+			if err := terms.patch(fl.Changed, &opts.Patch); err != nil {
+				return err
+			}
 			if opts.Patch.Empty() {
-				return usageErrorf("nothing to change: pass --name, --type, --city or --description")
+				return usageErrorf("nothing to change: pass --name, --type, --city, --description, --transaction, " +
+					"--price, --currency or --status")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -417,9 +527,11 @@ since you read that version: nobody's edit is silently overwritten.`,
 	fl.StringVar(&typ, "type", "", "new property type")
 	fl.StringVar(&city, "city", "", "new city")
 	fl.StringVar(&desc, "description", "", "new description")
+	terms.register(fl, true)
 	fl.Int64Var(&opts.IfVersion, "if-version", 0, "only if the property is still at this version")
 	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(realty.Names(realty.PropertyTypes)))
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
+	terms.complete(cmd)
 	return cmd
 }
 
