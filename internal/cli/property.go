@@ -108,7 +108,7 @@ func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
 			status = string(p.Status)
 		}
 		t.add(itoa(p.ID), p.Name, string(p.Type), p.City, fmt.Sprint(p.RoomCount), realty.AreaText(&p.TotalArea),
-			p.Owner.FirstName+" "+p.Owner.LastName, priceText(p), status)
+			p.Owner.FirstName+" "+p.Owner.LastName, p.PriceText(), status)
 	}
 	if err := t.print(); err != nil {
 		return err
@@ -180,30 +180,6 @@ func parsePropertyTypeFlag(s, flag string) (realty.PropertyType, error) {
 }
 
 // printProperty shows one property with its rooms.
-// listingText says how a property is offered: "for sale, 385000 EUR,
-// available", "for rent, 1150 EUR/month, rented", "not listed".
-func listingText(p realty.PropertySummary) string {
-	if p.Transaction == nil {
-		if p.Status != realty.DefaultStatus {
-			return "not listed, " + strings.ReplaceAll(string(p.Status), "_", " ")
-		}
-		return "not listed"
-	}
-	return fmt.Sprintf("for %s, %s, %s", *p.Transaction, priceText(p), strings.ReplaceAll(string(p.Status), "_", " "))
-}
-
-// priceText is a price for people: "385000 EUR", "1150 EUR/month", or
-// "price on request" when a listed property has none.
-func priceText(p realty.PropertySummary) string {
-	if p.Price == nil {
-		if p.Transaction != nil {
-			return "price on request"
-		}
-		return "-"
-	}
-	return realty.PriceText(p.Price, p.Currency, p.Transaction)
-}
-
 func printProperty(pr *Printer, p realty.Property) error {
 	if pr.Machine() {
 		return pr.JSONOut(p)
@@ -214,7 +190,7 @@ func printProperty(pr *Printer, p realty.Property) error {
 	}
 	if err := pr.Fields([2]string{"ID", itoa(p.ID)}, [2]string{"Name", p.Name}, [2]string{"Type", string(p.Type)},
 		[2]string{"City", p.City}, [2]string{"Owner", fmt.Sprintf("%s %s (user %d)", p.Owner.FirstName, p.Owner.LastName, p.Owner.ID)},
-		[2]string{"Description", desc}, [2]string{"Listing", listingText(p.PropertySummary)},
+		[2]string{"Description", desc}, [2]string{"Listing", p.ListingText()},
 		[2]string{"Rooms", fmt.Sprintf("%d, %s in all", p.RoomCount, realty.AreaText(&p.TotalArea))},
 		[2]string{"Version", itoa(p.Version)}, [2]string{"Updated", p.UpdatedAt.Format(time.RFC3339)}); err != nil {
 		return err

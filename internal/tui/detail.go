@@ -123,6 +123,7 @@ func (m *Model) detailView() string {
 		owner += " (you)"
 	}
 	field("Owner", owner)
+	field("Listing", p.ListingText())
 	desc := p.Description
 	if desc == "" {
 		desc = "-"

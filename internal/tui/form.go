@@ -386,16 +386,29 @@ func (m *Model) keepForm(err error) (tea.Cmd, bool) {
 
 // Property forms.
 
+// notListed is the transaction select's option for no transaction.
+const notListed = "not listed"
+
 func (m *Model) openPropertyForm(p *realty.Property) {
-	title, values := "New property", []string{"", "", "", ""}
+	title, values := "New property", []string{"", "", "", "", notListed, "", realty.DefaultCurrency, string(realty.DefaultStatus)}
 	if p != nil {
 		title = fmt.Sprintf("Edit property %d (version %d)", p.ID, p.Version)
-		values = []string{p.Name, string(p.Type), p.City, p.Description}
+		values = []string{p.Name, string(p.Type), p.City, p.Description, notListed, "", p.Currency, string(p.Status)}
+		if p.Transaction != nil {
+			values[4] = string(*p.Transaction)
+		}
+		if p.Price != nil {
+			values[5] = p.Price.String()
+		}
 	}
 	f := &form{title: title,
 		fields: []field{keyed("name", newField("Name", values[0], "Loft Croix-Rousse", false)),
 			newSelect("Type", "type", realty.Names(realty.PropertyTypes), values[1]), keyed("city", newField("City", values[2], "Lyon", false)),
-			keyed("description", newField("Description", values[3], "optional", false))}}
+			keyed("description", newField("Description", values[3], "optional", false)),
+			newSelect("Transaction", "transaction", append([]string{notListed}, realty.Names(realty.Transactions)...), values[4]),
+			keyed("price", newField("Price", values[5], "385000 (optional; a rent: per month)", false)),
+			keyed("currency", newField("Currency", values[6], "EUR", false)),
+			newSelect("Status", "status", realty.Names(realty.Statuses), values[7])}}
 	if p == nil {
 		f.submit = m.createProperty
 	} else {
@@ -408,9 +421,39 @@ func (m *Model) openPropertyForm(p *realty.Property) {
 	m.openForm(f)
 }
 
+// termsOf reads the terms fields of the property form (values 4 to 7) as a
+// patch's members; a price that is not an amount is a problem on price.
+func termsOf(v []string) (realty.PropertyPatch, error) {
+	var t realty.PropertyPatch
+	if v[4] == notListed {
+		t.Transaction = realty.Null[realty.Transaction]()
+	} else {
+		t.Transaction = realty.Value(realty.Transaction(v[4]))
+	}
+	t.Price = realty.Null[realty.Price]()
+	if s := strings.TrimSpace(v[5]); s != "" {
+		p, err := realty.ParsePrice(s)
+		if err != nil {
+			return t, realty.Invalid("price", "must be an amount such as 250000 or 1150.50")
+		}
+		t.Price = realty.Value(p)
+	}
+	cur, st := realty.NormalizeCurrency(v[6]), realty.ListingStatus(v[7])
+	t.Currency, t.Status = &cur, &st
+	return t, nil
+}
+
 func (m *Model) createProperty(v []string) tea.Cmd {
 	svc := m.svc
 	in := realty.NewProperty{Name: v[0], Type: realty.PropertyType(realty.NormalizeEnum(v[1])), City: v[2], Description: v[3]}
+	terms, err := termsOf(v)
+	if err != nil { // with the property's own problems: every one at once
+		var bad realty.Problems
+		bad.Merge("", err)
+		bad.Merge("", in.Normalized().Validate())
+		return invalid(bad.Err())
+	}
+	in.Transaction, in.Price, in.Currency, in.Status = terms.Transaction.Ptr(), terms.Price.Ptr(), *terms.Currency, *terms.Status
 	return func() tea.Msg {
 		ctx, cancel := m.deadline()
 		defer cancel()
@@ -439,6 +482,22 @@ func (m *Model) updateProperty(p realty.Property) func([]string) tea.Cmd {
 		if v[3] != p.Description {
 			patch.Description = &v[3]
 		}
+		terms, err := termsOf(v)
+		if err != nil {
+			return invalid(err)
+		}
+		if !samePtr(terms.Transaction.Ptr(), p.Transaction) {
+			patch.Transaction = terms.Transaction
+		}
+		if !samePtr(terms.Price.Ptr(), p.Price) {
+			patch.Price = terms.Price
+		}
+		if *terms.Currency != p.Currency {
+			patch.Currency = terms.Currency
+		}
+		if *terms.Status != p.Status {
+			patch.Status = terms.Status
+		}
 		svc := m.svc
 		return func() tea.Msg {
 			ctx, cancel := m.deadline()
@@ -448,6 +507,9 @@ func (m *Model) updateProperty(p realty.Property) func([]string) tea.Cmd {
 		}
 	}
 }
+
+// samePtr reports whether two optional values are both absent or equal.
+func samePtr[T comparable](a, b *T) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 func (m *Model) deleteProperty(id, version int64) tea.Cmd {
 	svc := m.svc

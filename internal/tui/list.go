@@ -285,17 +285,19 @@ type column struct {
 }
 
 // columns fits the table to the terminal's width: the name takes what the
-// fixed columns leave, and the owner and type go first on narrow screens.
+// fixed columns leave, at least 20 characters; the area, the type and the
+// room count go first on narrow screens (80 columns keep the id, name,
+// city, listing and owner).
 func (m *Model) columns() []column {
 	cols := []column{{"ID", 7, true}, {"NAME", 0, false}, {"TYPE", 10, false}, {"CITY", 16, false},
-		{"ROOMS", 5, true}, {"AREA", 9, true}, {"OWNER", 16, false}}
-	for _, drop := range []string{"", "AREA", "TYPE"} {
+		{"ROOMS", 5, true}, {"AREA", 9, true}, {"LISTING", 14, false}, {"OWNER", 16, false}}
+	for _, drop := range []string{"", "AREA", "TYPE", "ROOMS"} {
 		cols = slicesDelete(cols, drop)
 		fixed := 0
 		for _, c := range cols {
 			fixed += c.width + 1
 		}
-		if name := m.width - fixed; name >= 16 || drop == "TYPE" {
+		if name := m.width - fixed; name >= 20 || drop == "ROOMS" {
 			cols[1].width = max(8, name)
 			return cols
 		}
@@ -340,7 +342,26 @@ func (m *Model) summaryCells(p realty.PropertySummary) map[string]string {
 		owner = "★ you"
 	}
 	return map[string]string{"ID": fmt.Sprint(p.ID), "NAME": p.Name, "TYPE": string(p.Type), "CITY": p.City,
-		"ROOMS": fmt.Sprint(p.RoomCount), "AREA": p.TotalArea.String() + " m²", "OWNER": owner}
+		"ROOMS": fmt.Sprint(p.RoomCount), "AREA": p.TotalArea.String() + " m²", "LISTING": listingCell(p), "OWNER": owner}
+}
+
+// listingCell is the list's LISTING: the price of an available property
+// ("385000 EUR", "650 CHF/mo"), else where its listing stands ("under
+// offer", "sold"), "-" when it is not listed.
+func listingCell(p realty.PropertySummary) string {
+	switch {
+	case p.Status != realty.DefaultStatus:
+		return p.Status.Text()
+	case p.Transaction == nil:
+		return "-"
+	case p.Price == nil:
+		return "on request"
+	}
+	s := p.Price.String() + " " + p.Currency
+	if *p.Transaction == "rent" {
+		s += "/mo"
+	}
+	return s
 }
 
 // plural is "1 property", "2 properties".

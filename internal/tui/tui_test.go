@@ -764,3 +764,23 @@ func TestSearchByWordsOnTheServer(t *testing.T) {
 		d.keys("esc").want("Property 001").wantNot("Search:")
 	})
 }
+
+// TestListingTermsInTheForm: the property form takes the listing terms
+// (selects for the transaction and status), shows their problems with the
+// others, and the list and detail show them.
+func TestListingTermsInTheForm(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		d := w.open(w.alice)
+		d.keys("n").typ("Loft Croix-Rousse").keys("tab", "tab").typ("Lyon").keys("tab", "tab")
+		d.want("←/→ or a letter picks the transaction", "← not listed →")
+		d.keys("s").want("← sale →").keys("tab").typ("cheap").keys("ctrl+s")
+		d.want("↳ must be an amount such as 250000 or 1150.50")
+		d.clear().typ("385000").keys("ctrl+s").want("Created property", "Listing      for sale, 385000 EUR, available")
+		d.keys("esc").want("LISTING", "385000 EUR")
+		d.keys("enter", "e", "up").want("← available →").keys("r", "ctrl+s")
+		d.want("↳ rented is for a property for rent (transaction rent)")
+		d.keys("s", "ctrl+s").want("Saved", "Listing      for sale, 385000 EUR, sold")
+		d.keys("esc").want("sold")
+	})
+}

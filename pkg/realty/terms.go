@@ -85,9 +85,9 @@ func (p *Price) Scan(src any) error {
 	return nil
 }
 
-// PriceText shows a price for people: "250000 EUR", "1150.5 EUR/month",
+// FormatPrice shows a price for people: "250000 EUR", "1150.5 EUR/month",
 // or "-" when there is none.
-func PriceText(p *Price, cur string, t *Transaction) string {
+func FormatPrice(p *Price, cur string, t *Transaction) string {
 	if p == nil {
 		return "-"
 	}
@@ -171,3 +171,27 @@ func (t Terms) Check() error {
 	checkTerms(&p, t.Transaction, t.Price, t.Currency, t.Status)
 	return p.Err()
 }
+
+// ListingText says how a property is offered, for people: "for sale,
+// 385000 EUR, available", "for rent, 650 CHF/month, rented", "not listed".
+func (p PropertySummary) ListingText() string {
+	if p.Transaction == nil {
+		if p.Status != DefaultStatus {
+			return "not listed, " + p.Status.Text()
+		}
+		return "not listed"
+	}
+	return fmt.Sprintf("for %s, %s, %s", *p.Transaction, p.PriceText(), p.Status.Text())
+}
+
+// PriceText is the price for people: "385000 EUR", "650 CHF/month", "price
+// on request" for a listed property without one, "-" for one not listed.
+func (p PropertySummary) PriceText() string {
+	if p.Price == nil && p.Transaction != nil {
+		return "price on request"
+	}
+	return FormatPrice(p.Price, p.Currency, p.Transaction)
+}
+
+// Text is the status for people: "under offer".
+func (s ListingStatus) Text() string { return strings.ReplaceAll(string(s), "_", " ") }
