@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/spf13/cobra"
 
@@ -191,6 +192,7 @@ func loadDemoProperties(ctx context.Context, svc realty.Service, owner int) (int
 			}
 			p.Rooms = append(p.Rooms, r)
 		}
+		withTerms(&p, len(missing)+7*owner)
 		missing = append(missing, p)
 	}
 	if len(missing) == 0 {
@@ -210,13 +212,80 @@ var syntheticCities = []string{"Paris", "Lyon", "Marseille", "Toulouse", "Nice",
 func syntheticProperty(i int) realty.NewProperty {
 	a1, a2 := realty.Area(900+(i*37)%2500), realty.Area(500+(i*53)%1500)
 	lvl := i % 6
-	return realty.NewProperty{
+	p := realty.NewProperty{
 		Name: syntheticName(i),
 		Type: realty.PropertyTypes[i%len(realty.PropertyTypes)], City: syntheticCities[i%len(syntheticCities)],
 		Rooms: []realty.NewRoom{
 			{Type: "living_room", Area: &a1, Level: &lvl, Features: []string{[]string{"balcony", "fireplace", "view", "quiet"}[i%4]}},
 			{Type: realty.RoomTypes[i%len(realty.RoomTypes)], Area: &a2, Level: &lvl},
 		},
+	}
+	withTerms(&p, i)
+	return p
+}
+
+// pricesPerM2 are rough asking prices in euros per m² in 2025-2026, for a
+// sale and for a month's rent, by city (the demo's and the synthetic data's).
+var pricesPerM2 = map[string][2]float64{
+	"Paris": {10000, 30}, "Nice": {5500, 20}, "Annecy": {5800, 18}, "Lyon": {5000, 16}, "Aix-en-Provence": {5200, 18},
+	"Bordeaux": {4600, 15}, "Villeurbanne": {4000, 15}, "Rennes": {3900, 13}, "Montpellier": {3800, 15},
+	"Nantes": {3700, 13.5}, "Marseille": {3600, 14}, "Strasbourg": {3600, 13.5}, "Toulouse": {3600, 13.5},
+	"Lille": {3500, 14}, "Angers": {3100, 11}, "Tours": {2900, 11}, "Caen": {2900, 11.5}, "Grenoble": {2700, 12.5},
+	"Dijon": {2700, 11.5}, "Rouen": {2700, 11.5}, "Reims": {2600, 11}, "Orléans": {2500, 11}, "Avignon": {2500, 11},
+	"Nîmes": {2400, 11}, "Brest": {2300, 10}, "Clermont-Ferrand": {2300, 10.5}, "Amiens": {2300, 11},
+	"Nancy": {2300, 10.5}, "Besançon": {2200, 10.5}, "Metz": {2200, 10}, "Le Havre": {2100, 10},
+	"Poitiers": {2100, 10}, "Perpignan": {1900, 10}, "Limoges": {1700, 9}, "Mulhouse": {1400, 9},
+	"Saint-Étienne": {1300, 8.5},
+}
+
+// typeFactors scale a city's price per m² by property type.
+var typeFactors = map[realty.PropertyType]float64{"villa": 1.3, "studio": 1.15, "loft": 1.1, "duplex": 1.05,
+	"office": 0.8, "retail": 0.9, "warehouse": 0.25}
+
+// withTerms gives the i-th demo or synthetic property realistic listing
+// terms: a third for sale, a third for rent, a third not listed; now and
+// then under offer, sold or rented, withdrawn. A sale is priced to the
+// thousand euros, a rent to the ten; a parking space or land (no rooms)
+// at a multiple of the city's price per m².
+func withTerms(p *realty.NewProperty, i int) {
+	if i%3 == 2 {
+		return // not listed
+	}
+	tr := realty.Transaction("sale")
+	if i%3 == 1 {
+		tr = "rent"
+	}
+	perM2, ok := pricesPerM2[p.City]
+	if !ok {
+		perM2 = [2]float64{3000, 12}
+	}
+	_, area := realty.RoomTotals(p.Rooms)
+	m2 := float64(area) / 100
+	switch p.Type {
+	case "parking":
+		m2 = 3
+	case "land":
+		m2 = 30
+	}
+	factor := typeFactors[p.Type]
+	if factor == 0 {
+		factor = 1
+	}
+	amount, unit := perM2[0]*m2*factor, 1000.0
+	if tr == "rent" {
+		amount, unit = perM2[1]*m2*factor, 10
+	}
+	price := realty.Price(math.Max(unit, math.Round(amount/unit)*unit) * 100)
+	p.Transaction, p.Price = &tr, &price
+	switch k := i + 1; {
+	case k%31 == 0:
+		p.Status = "withdrawn"
+	case k%29 == 0 && tr == "sale":
+		p.Status = "sold"
+	case k%29 == 0:
+		p.Status = "rented"
+	case k%7 == 0:
+		p.Status = "under_offer"
 	}
 }
 

@@ -44,7 +44,7 @@ func insertProperty(ctx context.Context, tx *store.Tx, owner int64, p realty.New
 
 // propertyRow is the row of a normalized, validated property.
 func propertyRow(owner int64, p realty.NewProperty, at time.Time) store.PropertyRow {
-	count, area := store.RoomAggregates(p.Rooms)
+	count, area := realty.RoomTotals(p.Rooms)
 	return store.PropertyRow{OwnerID: owner, Name: p.Name, Description: p.Description,
 		Type: p.Type, City: p.City, CityKey: realty.CityKey(p.City), At: at, RoomCount: count, TotalArea: area,
 		Transaction: p.Transaction, Price: p.Price, Currency: p.Currency, Status: p.Status}
@@ -55,13 +55,11 @@ func propertyRow(owner int64, p realty.NewProperty, at time.Time) store.Property
 // input is normalized, timestamps are in the database's precision).
 func written(id int64, roomIDs []int64, owner store.UserRow, p realty.NewProperty, at time.Time) realty.Property {
 	out := realty.Property{PropertySummary: realty.PropertySummary{ID: id, Name: p.Name, Description: p.Description,
-		Type: p.Type, City: p.City, Owner: owner.User().Public(), RoomCount: len(p.Rooms), Version: 1,
+		Type: p.Type, City: p.City, Owner: owner.User().Public(), Version: 1,
 		Transaction: p.Transaction, Price: p.Price, Currency: p.Currency, Status: p.Status,
 		CreatedAt: at, UpdatedAt: at}, Rooms: make([]realty.Room, len(p.Rooms))}
+	out.RoomCount, out.TotalArea = realty.RoomTotals(p.Rooms)
 	for i, r := range p.Rooms {
-		if r.Area != nil {
-			out.TotalArea += *r.Area
-		}
 		features := r.Features
 		if features == nil {
 			features = []string{}

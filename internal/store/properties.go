@@ -283,7 +283,7 @@ type PropertyRow struct {
 	CityKey     string
 	At          time.Time
 	// RoomCount and TotalArea are the aggregates of the rooms inserted with
-	// it (RoomAggregates); later room writes keep them (TouchProperty).
+	// it (realty.RoomTotals); later room writes keep them (TouchProperty).
 	RoomCount int
 	TotalArea realty.Area
 	// Listing terms, as NewProperty.Normalized leaves them.
@@ -296,18 +296,6 @@ type PropertyRow struct {
 func (p PropertyRow) currency() string { return cmp.Or(p.Currency, realty.DefaultCurrency) }
 
 func (p PropertyRow) status() realty.ListingStatus { return cmp.Or(p.Status, realty.DefaultStatus) }
-
-// RoomAggregates returns the room count and total area of rooms, as the
-// property row stores them.
-func RoomAggregates(rooms []realty.NewRoom) (int, realty.Area) {
-	var total realty.Area
-	for _, r := range rooms {
-		if r.Area != nil {
-			total += *r.Area
-		}
-	}
-	return len(rooms), total
-}
 
 // InsertProperty inserts a property row and returns its id.
 func (tx *Tx) InsertProperty(ctx context.Context, p PropertyRow) (int64, error) {

@@ -150,3 +150,14 @@ func LevelText(l *int) string {
 	}
 	return strconv.Itoa(*l)
 }
+
+// RoomTotals returns the room count and total area of new rooms, as a
+// property stores them (rooms without an area count for none).
+func RoomTotals(rooms []NewRoom) (count int, total Area) {
+	for _, r := range rooms {
+		if r.Area != nil {
+			total += *r.Area
+		}
+	}
+	return len(rooms), total
+}
