@@ -36,7 +36,7 @@ func TestCommandsParseIntoOptions(t *testing.T) {
 	execute(t, NewCmdPropertyList(f, func(_ context.Context, o *PropertyListOptions) error { list = o; return nil }),
 		"--city", "Saint-Étienne", "--type", "Loft", "--owner", "me", "--limit", "5", "--all",
 		"--search", "terrasse sud")
-	if list.Filter.City != "Saint-Étienne" || list.Type != "Loft" || list.Owner != "me" || list.Filter.Limit != 5 ||
+	if list.Filter.City != "Saint-Étienne" || len(list.Types) != 1 || list.Types[0] != "Loft" || list.Owner != "me" || list.Filter.Limit != 5 ||
 		!list.All || list.Filter.Search != "terrasse sud" {
 		t.Errorf("property list options: %+v", list)
 	}

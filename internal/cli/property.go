@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,9 +33,12 @@ type PropertyListOptions struct {
 	Service func(context.Context) (realty.Service, error)
 	Print   *Printer
 	Filter  realty.PropertyFilter
-	Type    string // --type, any spelling of a type
-	Owner   string // --owner: a user id or "me"
+	Types   []string // --type, any spelling of a type (repeatable)
+	Owner   string   // --owner: a user id or "me"
 	All     bool
+	// The listing filters, as typed: parsed by propertyListRun.
+	Statuses                                                 []string
+	MinPrice, MaxPrice, MinRooms, MaxRooms, MinArea, MaxArea string
 }
 
 // NewCmdPropertyList builds 'realty property list'; runF, when not nil,
@@ -52,6 +56,8 @@ at the start of one of its words, case and accents ignored: "terr sud" finds
 "Grande terrasse plein Sud". Words under 3 letters are left out.
 Follow the printed --cursor for the next page, or pass --all for every page.`,
 		Example: `  realty property list --city paris
+  realty property list --city lyon --transaction sale --max-price 400000 --min-rooms 3
+  realty property list --type house --type villa --feature garden --status available
   realty property list --search "terrasse sud" --city lyon
   realty property list --type apartment --owner me
   realty property list --all --json --jq '.items[].name'`,
@@ -65,15 +71,26 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Filter.City, "city", "", "only properties in this city (case and accents ignored)")
-	fl.StringVar(&opts.Type, "type", "", "only properties of this type")
+	fl.StringArrayVar(&opts.Types, "type", nil, "only properties of this type (repeatable: any of them)")
 	fl.StringVar(&opts.Owner, "owner", "", `only properties of this owner: a user id, or "me"`)
 	fl.StringVar(&opts.Filter.Search, "search", "", "only properties whose name or description has these words")
+	fl.StringArrayVar(&opts.Statuses, "status", nil, "only properties with this listing status (repeatable: any of them)")
+	fl.StringVar((*string)(&opts.Filter.Transaction), "transaction", "", "only properties for sale or for rent")
+	fl.StringVar(&opts.MinPrice, "min-price", "", "only properties priced at least this (properties without a price are left out)")
+	fl.StringVar(&opts.MaxPrice, "max-price", "", "only properties priced at most this")
+	fl.StringVar(&opts.MinRooms, "min-rooms", "", "only properties with at least this many rooms")
+	fl.StringVar(&opts.MaxRooms, "max-rooms", "", "only properties with at most this many rooms")
+	fl.StringVar(&opts.MinArea, "min-area", "", "only properties of at least this many m² in all")
+	fl.StringVar(&opts.MaxArea, "max-area", "", "only properties of at most this many m² in all")
+	fl.StringArrayVar(&opts.Filter.Features, "feature", nil, "only properties with a room that has this feature (repeatable: all of them)")
 	fl.IntVar(&opts.Filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
 	fl.StringVar(&opts.Filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
 	fl.BoolVar(&opts.All, "all", false, "list every page")
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
 	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(realty.Names(realty.PropertyTypes)))
 	_ = cmd.RegisterFlagCompletionFunc("owner", completeValues([]string{"me"}))
+	_ = cmd.RegisterFlagCompletionFunc("status", completeValues(realty.Names(realty.Statuses)))
+	_ = cmd.RegisterFlagCompletionFunc("transaction", completeValues(realty.Names(realty.Transactions)))
 	return cmd
 }
 
@@ -86,7 +103,7 @@ func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
 		return err
 	}
 	filter := opts.Filter
-	if filter.Type, err = parsePropertyTypeFlag(opts.Type, "--type"); err != nil {
+	if err := opts.parseFilters(&filter); err != nil {
 		return err
 	}
 	if filter.OwnerID, err = resolveOwner(ctx, svc, opts.Owner); err != nil {
@@ -94,7 +111,7 @@ func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
 	}
 	page, err := listPages(ctx, svc, filter, opts.All)
 	if err != nil {
-		return renameFields(err, map[string]string{"q": "--search"})
+		return renameFields(err, listFlags)
 	}
 	if opts.Print.Machine() {
 		return opts.Print.JSONOut(page)
@@ -120,6 +137,63 @@ func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
 		opts.Print.Status("More: add --cursor %s (or --all)", page.NextCursor)
 	}
 	return nil
+}
+
+// listFlags are the flags of property list whose names are not the API's.
+var listFlags = map[string]string{"q": "--search", "type": "--type", "status": "--status",
+	"transaction": "--transaction", "feature": "--feature", "min_price": "--min-price", "max_price": "--max-price",
+	"min_rooms": "--min-rooms", "max_rooms": "--max-rooms", "min_area": "--min-area", "max_area": "--max-area"}
+
+// parseFilters reads the typed listing filters into f; every problem at
+// once, named by its flag.
+func (opts *PropertyListOptions) parseFilters(f *realty.PropertyFilter) error {
+	var bad realty.Problems
+	for _, t := range opts.Types {
+		pt, err := parsePropertyTypeFlag(t, "--type")
+		bad.Merge("", err)
+		f.Types = append(f.Types, pt)
+	}
+	for _, st := range opts.Statuses {
+		f.Statuses = append(f.Statuses, realty.ListingStatus(realty.NormalizeEnum(st)))
+	}
+	f.Transaction = realty.Transaction(realty.NormalizeEnum(string(f.Transaction)))
+	price := func(flag, s string) *realty.Price {
+		if s == "" {
+			return nil
+		}
+		v, err := realty.ParsePrice(s)
+		if err != nil {
+			bad.Add(flag, "must be an amount such as 400000 or 1150.50")
+			return nil
+		}
+		return &v
+	}
+	f.MinPrice, f.MaxPrice = price("--min-price", opts.MinPrice), price("--max-price", opts.MaxPrice)
+	count := func(flag, s string) *int {
+		if s == "" {
+			return nil
+		}
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			bad.Add(flag, "must be a whole number")
+			return nil
+		}
+		return &v
+	}
+	f.MinRooms, f.MaxRooms = count("--min-rooms", opts.MinRooms), count("--max-rooms", opts.MaxRooms)
+	area := func(flag, s string) *realty.Area {
+		if s == "" {
+			return nil
+		}
+		v, err := realty.ParseArea(s)
+		if err != nil {
+			bad.Add(flag, "must be a number of m² such as 60 or 72.5")
+			return nil
+		}
+		return &v
+	}
+	f.MinArea, f.MaxArea = area("--min-area", opts.MinArea), area("--max-area", opts.MaxArea)
+	return renameFields(bad.Err(), listFlags)
 }
 
 // renameFields gives the members of a validation error the names of the

@@ -295,7 +295,7 @@ func testFilters(t *testing.T, e *env) {
 	}
 	same(t, "city with apostrophe", list(realty.PropertyFilter{City: "l hay les roses"}), []int64{house.ID})
 	same(t, "unknown city", list(realty.PropertyFilter{City: "Marseille"}), []int64{})
-	same(t, "type", list(realty.PropertyFilter{Type: "villa"}), []int64{house.ID})
+	same(t, "type", list(realty.PropertyFilter{Types: []realty.PropertyType{"villa"}}), []int64{house.ID})
 	same(t, "owner", list(realty.PropertyFilter{OwnerID: alice.ID}), []int64{paris1.ID, lyon.ID})
 	same(t, "owner and city", list(realty.PropertyFilter{OwnerID: bob.ID, City: "paris"}), []int64{paris2.ID})
 
@@ -310,7 +310,7 @@ func testFilters(t *testing.T, e *env) {
 	}
 	same(t, "city counts", got, map[string]int{"paris": 2, "lyon": 1, "saint etienne": 1, "l hay les roses": 1})
 
-	_, err := e.anon().Properties(e.ctx, realty.PropertyFilter{Type: "castle"})
+	_, err := e.anon().Properties(e.ctx, realty.PropertyFilter{Types: []realty.PropertyType{"castle"}})
 	wantInvalid(t, "unknown type filter", err, "type")
 	_, err = e.anon().Properties(e.ctx, realty.PropertyFilter{Limit: -1})
 	wantInvalid(t, "negative limit", err, "limit")
@@ -495,6 +495,92 @@ func testListingTerms(t *testing.T, e *env) {
 	// The terms come back in lists too.
 	page := must[realty.Page[realty.PropertySummary]](t, "list")(e.anon().Properties(e.ctx, realty.PropertyFilter{City: "brest"}))
 	same(t, "listed terms", page.Items, []realty.PropertySummary{plain.PropertySummary, unlisted.PropertySummary})
+}
+
+// testListingFilters: every filter of the list alone, then together, and
+// refusals of bad bounds.
+func testListingFilters(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	price := func(s string) *realty.Price {
+		p, err := realty.ParsePrice(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &p
+	}
+	sale, rent := realty.Transaction("sale"), realty.Transaction("rent")
+	room := func(typ realty.RoomType, a string, features ...string) realty.NewRoom {
+		return realty.NewRoom{Type: typ, Area: area(a), Features: features}
+	}
+	create := func(name string, typ realty.PropertyType, city string, tr *realty.Transaction, pr *realty.Price,
+		status realty.ListingStatus, rooms ...realty.NewRoom) int64 {
+		t.Helper()
+		return must[realty.Property](t, "create "+name)(alice.svc.CreateProperty(e.ctx, realty.NewProperty{Name: name,
+			Type: typ, City: city, Transaction: tr, Price: pr, Status: status, Rooms: rooms})).ID
+	}
+	a := create("A", "apartment", "Lyon", &sale, price("380000"), "", room("living_room", "30"),
+		room("bedroom", "12"), room("bedroom", "10", "balcony"))
+	b := create("B", "house", "Lyon", &sale, price("520000"), "under_offer", room("living_room", "50", "garden"),
+		room("kitchen", "20"), room("bedroom", "20"), room("bedroom", "20"), room("bathroom", "10"))
+	c := create("C", "apartment", "Lyon", &rent, price("900"), "", room("living_room", "28", "balcony"), room("bedroom", "12"))
+	d := create("D", "studio", "Paris", &rent, price("1200"), "rented", room("living_room", "20"))
+	x := create("E", "loft", "Paris", nil, nil, "")
+	f := create("F", "villa", "Lyon", &sale, nil, "", room("living_room", "80", "balcony", "garden"),
+		room("bedroom", "40"), room("bedroom", "40"), room("terrace", "40"))
+
+	list := func(fl realty.PropertyFilter) []int64 {
+		t.Helper()
+		return ids(must[realty.Page[realty.PropertySummary]](t, describe(fl))(e.anon().Properties(e.ctx, fl)).Items)
+	}
+	n := func(v int) *int { return &v }
+	for what, c := range map[string]struct {
+		f    realty.PropertyFilter
+		want []int64
+	}{
+		"one type":                  {realty.PropertyFilter{Types: []realty.PropertyType{"apartment"}}, []int64{a, c}},
+		"two types":                 {realty.PropertyFilter{Types: []realty.PropertyType{"house", "villa"}}, []int64{b, f}},
+		"available":                 {realty.PropertyFilter{Statuses: []realty.ListingStatus{"available"}}, []int64{a, c, x, f}},
+		"under offer or rented":     {realty.PropertyFilter{Statuses: []realty.ListingStatus{"under_offer", "rented"}}, []int64{b, d}},
+		"for sale":                  {realty.PropertyFilter{Transaction: "sale"}, []int64{a, b, f}},
+		"for rent":                  {realty.PropertyFilter{Transaction: "rent"}, []int64{c, d}},
+		"min price (none left out)": {realty.PropertyFilter{MinPrice: price("400000")}, []int64{b}},
+		"max price":                 {realty.PropertyFilter{MaxPrice: price("1000")}, []int64{c}},
+		"price range":               {realty.PropertyFilter{MinPrice: price("900"), MaxPrice: price("1200")}, []int64{c, d}},
+		"min rooms":                 {realty.PropertyFilter{MinRooms: n(3)}, []int64{a, b, f}},
+		"max rooms":                 {realty.PropertyFilter{MaxRooms: n(1)}, []int64{d, x}},
+		"rooms range":               {realty.PropertyFilter{MinRooms: n(2), MaxRooms: n(3)}, []int64{a, c}},
+		"min area":                  {realty.PropertyFilter{MinArea: area("100")}, []int64{b, f}},
+		"max area":                  {realty.PropertyFilter{MaxArea: area("40")}, []int64{c, d, x}},
+		"a feature, any case":       {realty.PropertyFilter{Features: []string{"Balcony"}}, []int64{a, c, f}},
+		"two features":              {realty.PropertyFilter{Features: []string{"balcony", "garden"}}, []int64{f}},
+		"city, sale, price, rooms":  {realty.PropertyFilter{City: "lyon", Transaction: "sale", MaxPrice: price("400000"), MinRooms: n(3)}, []int64{a}},
+		"rent in paris, rented":     {realty.PropertyFilter{City: "paris", Transaction: "rent", Statuses: []realty.ListingStatus{"rented"}}, []int64{d}},
+		"search and feature":        {realty.PropertyFilter{Types: []realty.PropertyType{"villa", "apartment"}, Features: []string{"garden"}}, []int64{f}},
+	} {
+		same(t, what, list(c.f), c.want)
+	}
+	// Pages of a filtered list follow the id order like any list.
+	same(t, "filtered pages", e.listAll(realty.PropertyFilter{City: "lyon", Limit: 1}, nil), []int64{a, b, c, f})
+
+	var many []string
+	for i := range realty.MaxFilterFeatures + 1 {
+		many = append(many, fmt.Sprint("f", i))
+	}
+	for what, bad := range map[string]struct {
+		f     realty.PropertyFilter
+		field []string
+	}{
+		"min price over max":  {realty.PropertyFilter{MinPrice: price("10"), MaxPrice: price("5")}, []string{"max_price"}},
+		"negative rooms":      {realty.PropertyFilter{MinRooms: n(-1)}, []string{"min_rooms"}},
+		"area out of range":   {realty.PropertyFilter{MaxArea: area("1000000.01")}, []string{"max_area"}},
+		"unknown status":      {realty.PropertyFilter{Statuses: []realty.ListingStatus{"gone"}}, []string{"status"}},
+		"unknown transaction": {realty.PropertyFilter{Transaction: "swap"}, []string{"transaction"}},
+		"too many features":   {realty.PropertyFilter{Features: many}, []string{"feature"}},
+		"several at once":     {realty.PropertyFilter{MinRooms: n(5), MaxRooms: n(2), Transaction: "swap"}, []string{"max_rooms", "transaction"}},
+	} {
+		_, err := e.anon().Properties(e.ctx, bad.f)
+		wantInvalid(t, what, err, bad.field...)
+	}
 }
 
 func testPagination(t *testing.T, e *env) {

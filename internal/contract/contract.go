@@ -40,6 +40,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) ServiceFor) {
 		{"OwnerEdits", testOwnerEdits},
 		{"RoomAggregatesFollowRoomWrites", testRoomAggregates},
 		{"ListingTerms", testListingTerms},
+		{"ListingFilters", testListingFilters},
 		{"NonOwnerForbidden", testNonOwnerForbidden},
 		{"AnonymousWrites", testAnonymousWrites},
 		{"VersionPrecondition", testVersionPrecondition},

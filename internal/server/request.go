@@ -118,8 +118,9 @@ func ifMatch(c echo.Context) (int64, error) {
 // queryParams lists the query parameters each route takes (by route
 // template); every other route takes none.
 var queryParams = map[string][]string{
-	"/v1/properties": {"city", "type", "owner_id", "q", "limit", "cursor"},
-	"/v1/cities":     {"prefix", "limit", "cursor"},
+	"/v1/properties": {"city", "type", "owner_id", "q", "status", "transaction", "min_price", "max_price",
+		"min_rooms", "max_rooms", "min_area", "max_area", "feature", "limit", "cursor"},
+	"/v1/cities": {"prefix", "limit", "cursor"},
 }
 
 // strictQuery refuses, with 400, a query parameter the route does not take:
@@ -163,11 +164,18 @@ func queryLimit(c echo.Context) (int, error) {
 	return n, nil
 }
 
-// listFilter reads the query of GET /v1/properties.
+// listFilter reads the query of GET /v1/properties. type, status and
+// feature may be repeated.
 func listFilter(c echo.Context) (realty.PropertyFilter, error) {
 	q := c.QueryParams()
-	f := realty.PropertyFilter{City: q.Get("city"), Type: realty.PropertyType(q.Get("type")), Search: q.Get("q"),
-		Cursor: q.Get("cursor")}
+	f := realty.PropertyFilter{City: q.Get("city"), Search: q.Get("q"), Cursor: q.Get("cursor"),
+		Transaction: realty.Transaction(q.Get("transaction")), Features: q["feature"]}
+	for _, t := range q["type"] {
+		f.Types = append(f.Types, realty.PropertyType(t))
+	}
+	for _, st := range q["status"] {
+		f.Statuses = append(f.Statuses, realty.ListingStatus(st))
+	}
 	var bad realty.Problems
 	n, err := queryLimit(c)
 	bad.Merge("", err)
@@ -178,6 +186,38 @@ func listFilter(c echo.Context) (realty.PropertyFilter, error) {
 			bad.Add("owner_id", "must be a user id")
 		}
 		f.OwnerID = n
+	}
+	amount := func(name string) *realty.Price {
+		if !q.Has(name) {
+			return nil
+		}
+		v, err := realty.ParsePrice(q.Get(name))
+		if err != nil {
+			bad.Add(name, "must be an amount with at most 2 decimals")
+			return nil
+		}
+		return &v
+	}
+	f.MinPrice, f.MaxPrice = amount("min_price"), amount("max_price")
+	for name, dst := range map[string]**int{"min_rooms": &f.MinRooms, "max_rooms": &f.MaxRooms} {
+		if q.Has(name) {
+			v, err := strconv.Atoi(q.Get(name))
+			if err != nil {
+				bad.Add(name, "must be a whole number")
+				continue
+			}
+			*dst = &v
+		}
+	}
+	for name, dst := range map[string]**realty.Area{"min_area": &f.MinArea, "max_area": &f.MaxArea} {
+		if q.Has(name) {
+			v, err := realty.ParseArea(q.Get(name))
+			if err != nil {
+				bad.Add(name, "must be a number of m² with at most 2 decimals")
+				continue
+			}
+			*dst = &v
+		}
 	}
 	return f, bad.Err()
 }

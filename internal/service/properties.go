@@ -122,8 +122,10 @@ func (s *actor) Properties(ctx context.Context, f realty.PropertyFilter) (realty
 	if err != nil {
 		return realty.Page[realty.PropertySummary]{}, err
 	}
-	items, err := s.c.st.Properties(ctx, store.ListFilter{CityKey: realty.CityKey(f.City), Type: f.Type,
-		OwnerID: f.OwnerID, Words: realty.SearchWords(f.Search), AfterID: after, Limit: f.Limit + 1})
+	items, err := s.c.st.Properties(ctx, store.ListFilter{CityKey: realty.CityKey(f.City), Types: f.Types,
+		OwnerID: f.OwnerID, Words: realty.SearchWords(f.Search), Statuses: f.Statuses, Transaction: f.Transaction,
+		MinPrice: f.MinPrice, MaxPrice: f.MaxPrice, MinRooms: f.MinRooms, MaxRooms: f.MaxRooms,
+		MinArea: f.MinArea, MaxArea: f.MaxArea, Features: f.Features, AfterID: after, Limit: f.Limit + 1})
 	if err != nil {
 		return realty.Page[realty.PropertySummary]{}, err
 	}

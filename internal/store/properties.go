@@ -66,12 +66,21 @@ const summarySelect = summaryColumns + ` FROM properties p JOIN users u ON u.id 
 
 // ListFilter selects a page of properties. Keys are already derived.
 type ListFilter struct {
-	CityKey string
-	Type    realty.PropertyType
-	OwnerID int64
-	Words   []string // realty.SearchWords: each starts a word of the name or description
-	AfterID int64    // keyset: only ids greater than this
-	Limit   int
+	CityKey     string
+	Types       []realty.PropertyType
+	OwnerID     int64
+	Statuses    []realty.ListingStatus
+	Transaction realty.Transaction
+	MinPrice    *realty.Price
+	MaxPrice    *realty.Price
+	MinRooms    *int
+	MaxRooms    *int
+	MinArea     *realty.Area
+	MaxArea     *realty.Area
+	Features    []string
+	Words       []string // realty.SearchWords: each starts a word of the name or description
+	AfterID     int64    // keyset: only ids greater than this
+	Limit       int
 }
 
 // Properties returns up to f.Limit properties in id order after f.AfterID.
@@ -82,8 +91,27 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 	if f.CityKey != "" {
 		where, args = append(where, "p.city_key = ?"), append(args, f.CityKey)
 	}
-	if f.Type != "" {
-		where, args = append(where, "p.type = ?"), append(args, f.Type)
+	where, args = in(where, args, "p.type", f.Types)
+	where, args = in(where, args, "p.status", f.Statuses)
+	if f.Transaction != "" {
+		where, args = append(where, "p.transaction_type = ?"), append(args, f.Transaction)
+	}
+	for _, b := range []struct {
+		cond string
+		v    any
+		set  bool
+	}{
+		{"p.price >= ?", f.MinPrice, f.MinPrice != nil}, {"p.price <= ?", f.MaxPrice, f.MaxPrice != nil},
+		{"p.room_count >= ?", f.MinRooms, f.MinRooms != nil}, {"p.room_count <= ?", f.MaxRooms, f.MaxRooms != nil},
+		{"p.total_area >= ?", f.MinArea, f.MinArea != nil}, {"p.total_area <= ?", f.MaxArea, f.MaxArea != nil},
+	} {
+		if b.set {
+			where, args = append(where, b.cond), append(args, b.v)
+		}
+	}
+	for _, ft := range f.Features { // each feature on some room: the (feature, room_id) index, then the room
+		where, args = append(where, `p.id IN (SELECT r.property_id FROM room_features f JOIN rooms r ON r.id = f.room_id
+			WHERE f.feature = ?)`), append(args, ft)
 	}
 	if f.OwnerID != 0 {
 		where, args = append(where, "p.owner_id = ?"), append(args, f.OwnerID)
@@ -122,6 +150,17 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 		out[i] = r.summary()
 	}
 	return out, nil
+}
+
+// in adds "column IN (?, ...)" for the values, if there are any.
+func in[T any](where []string, args []any, column string, values []T) ([]string, []any) {
+	if len(values) == 0 {
+		return where, args
+	}
+	for _, v := range values {
+		args = append(args, v)
+	}
+	return append(where, column+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ")+")"), args
 }
 
 // matchWords is the condition of a word search, served by the text index of

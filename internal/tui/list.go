@@ -63,8 +63,10 @@ func (m *Model) reloadList() tea.Cmd {
 func (m *Model) loadPage(cursor string) tea.Cmd {
 	m.list.loading = true
 	svc, gen := m.svc, m.list.gen
-	f := realty.PropertyFilter{City: m.list.city, Type: m.list.typ, Search: m.list.search, Limit: pageSize,
-		Cursor: cursor}
+	f := realty.PropertyFilter{City: m.list.city, Search: m.list.search, Limit: pageSize, Cursor: cursor}
+	if m.list.typ != "" {
+		f.Types = []realty.PropertyType{m.list.typ}
+	}
 	if m.list.mine && m.me != nil {
 		f.OwnerID = m.me.ID
 	}

@@ -85,16 +85,41 @@ func (c *Client) Property(ctx context.Context, propertyID int64) (realty.Propert
 // Properties lists a page of properties.
 func (c *Client) Properties(ctx context.Context, f realty.PropertyFilter) (realty.Page[realty.PropertySummary], error) {
 	q := url.Values{}
-	for k, v := range map[string]string{"city": f.City, "type": string(f.Type), "q": f.Search, "cursor": f.Cursor} {
+	for k, v := range map[string]string{"city": f.City, "q": f.Search, "transaction": string(f.Transaction),
+		"cursor": f.Cursor} {
 		if v != "" {
 			q.Set(k, v)
 		}
+	}
+	for _, t := range f.Types {
+		q.Add("type", string(t))
+	}
+	for _, st := range f.Statuses {
+		q.Add("status", string(st))
+	}
+	for _, ft := range f.Features {
+		q.Add("feature", ft)
 	}
 	if f.OwnerID != 0 {
 		q.Set("owner_id", id(f.OwnerID))
 	}
 	if f.Limit != 0 {
 		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	for k, v := range map[string]*realty.Price{"min_price": f.MinPrice, "max_price": f.MaxPrice} {
+		if v != nil {
+			q.Set(k, v.String())
+		}
+	}
+	for k, v := range map[string]*int{"min_rooms": f.MinRooms, "max_rooms": f.MaxRooms} {
+		if v != nil {
+			q.Set(k, strconv.Itoa(*v))
+		}
+	}
+	for k, v := range map[string]*realty.Area{"min_area": f.MinArea, "max_area": f.MaxArea} {
+		if v != nil {
+			q.Set(k, v.String())
+		}
 	}
 	var p realty.Page[realty.PropertySummary]
 	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/properties", query: q}, &p)

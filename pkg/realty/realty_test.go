@@ -149,7 +149,7 @@ func TestFilterLimits(t *testing.T) {
 			t.Errorf("limit %d -> %d, %v; want %d", in, f.Limit, err, want)
 		}
 	}
-	_, err := realty.PropertyFilter{Limit: -1, Type: "castle", City: strings.Repeat("x", 101)}.Validate()
+	_, err := realty.PropertyFilter{Limit: -1, Types: []realty.PropertyType{"castle"}, City: strings.Repeat("x", 101)}.Validate()
 	var ve *realty.ValidationError
 	if !errors.As(err, &ve) || len(ve.Fields) != 3 {
 		t.Errorf("bad filter: %v", err)

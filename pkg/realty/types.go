@@ -134,12 +134,20 @@ func (p *Page[T]) UnmarshalJSON(b []byte) error {
 
 // PropertyFilter selects and pages properties. Zero fields do not filter.
 type PropertyFilter struct {
-	City    string       // compared by CityKey: case, accents and hyphens do not matter
-	Type    PropertyType //
-	OwnerID int64        //
-	Search  string       // words of the name or description, each matching the start of a word (SearchWords)
-	Limit   int          // page size: 0 means DefaultPageSize; clamped to MaxPageSize
-	Cursor  string       // NextCursor of the previous page
+	City        string          // compared by CityKey: case, accents and hyphens do not matter
+	Types       []PropertyType  // any of these types
+	OwnerID     int64           //
+	Search      string          // words of the name or description, each matching the start of a word (SearchWords)
+	Statuses    []ListingStatus // any of these statuses
+	Transaction Transaction     // sale or rent
+	// Bounds, inclusive; a price bound leaves out the properties without a
+	// price, and rooms and area are the property's totals.
+	MinPrice, MaxPrice *Price
+	MinRooms, MaxRooms *int
+	MinArea, MaxArea   *Area
+	Features           []string // every one on some room of the property
+	Limit              int      // page size: 0 means DefaultPageSize; clamped to MaxPageSize
+	Cursor             string   // NextCursor of the previous page
 }
 
 // CityFilter selects and pages cities.

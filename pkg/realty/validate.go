@@ -281,8 +281,23 @@ func (f PropertyFilter) Validate() (PropertyFilter, error) {
 	if utf8.RuneCountInString(f.City) > MaxCity {
 		p.Add("city", "must be at most %d characters", MaxCity)
 	}
-	if f.Type != "" {
-		checkPropertyType(&p, "type", f.Type)
+	checkEnums(&p, "type", f.Types, PropertyTypes)
+	checkEnums(&p, "status", f.Statuses, Statuses)
+	if f.Transaction != "" && !f.Transaction.Valid() {
+		p.Add("transaction", "%s", enumMessage(Transactions))
+	}
+	checkRange(&p, "price", f.MinPrice, f.MaxPrice, 0, MaxPrice)
+	checkRange(&p, "rooms", f.MinRooms, f.MaxRooms, 0, MaxRooms)
+	checkRange(&p, "area", f.MinArea, f.MaxArea, 0, MaxArea*MaxRooms)
+	f.Features = NormalizeFeatures(f.Features)
+	if len(f.Features) > MaxFilterFeatures {
+		p.Add("feature", "must be given at most %d times", MaxFilterFeatures)
+	}
+	for _, ft := range f.Features {
+		if utf8.RuneCountInString(ft) > MaxFeature {
+			p.Add("feature", "must be at most %d characters", MaxFeature)
+			break
+		}
 	}
 	if f.OwnerID < 0 {
 		p.Add("owner_id", "must be a positive id")
@@ -308,6 +323,41 @@ func (f CityFilter) Validate() (CityFilter, error) {
 		p.Add("cursor", "is not a cursor returned by a previous page")
 	}
 	return f, p.Err()
+}
+
+// checkEnums checks a repeatable enum filter: each value one of all, and
+// no more values than there are.
+func checkEnums[T interface {
+	~string
+	Valid() bool
+}](p *Problems, field string, values, all []T) {
+	if len(values) > len(all) {
+		p.Add(field, "must be given at most %d times", len(all))
+	}
+	for _, v := range values {
+		if !v.Valid() {
+			p.Add(field, "%s", enumMessage(all))
+			return
+		}
+	}
+}
+
+// MaxFilterFeatures is how many features a list may require at once.
+const MaxFilterFeatures = 10
+
+// checkRange checks the min_NAME and max_NAME bounds of a filter.
+func checkRange[T ~int64 | ~int](p *Problems, name string, lo, hi *T, least, most T) {
+	for _, b := range []struct {
+		field string
+		v     *T
+	}{{"min_" + name, lo}, {"max_" + name, hi}} {
+		if b.v != nil && (*b.v < least || *b.v > most) {
+			p.Add(b.field, "must be from %v to %v", least, most)
+		}
+	}
+	if lo != nil && hi != nil && *lo > *hi {
+		p.Add("max_"+name, "must not be less than min_%s", name)
+	}
 }
 
 // checkSearch checks the q filter: some word to look for, none too long.
