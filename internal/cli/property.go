@@ -49,14 +49,15 @@ func NewCmdPropertyList(f *Factory, runF func(context.Context, *PropertyListOpti
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List properties, optionally of one city, type or owner, or with some words",
-		Long: `List properties, oldest first, a page at a time (20 by default, at most 100).
+		Long: `List properties, oldest first (or in --sort's order), a page at a time (20 by
+default, at most 100).
 --city ignores case, accents and hyphens: "saint etienne" finds "Saint-Étienne".
 --search finds the properties whose name or description has every word given,
 at the start of one of its words, case and accents ignored: "terr sud" finds
 "Grande terrasse plein Sud". Words under 3 letters are left out.
 Follow the printed --cursor for the next page, or pass --all for every page.`,
 		Example: `  realty property list --city paris
-  realty property list --city lyon --transaction sale --max-price 400000 --min-rooms 3
+  realty property list --city lyon --transaction sale --max-price 400000 --min-rooms 3 --sort price
   realty property list --type house --type villa --feature garden --status available
   realty property list --search "terrasse sud" --city lyon
   realty property list --type apartment --owner me
@@ -82,6 +83,8 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 	fl.StringVar(&opts.MaxRooms, "max-rooms", "", "only properties with at most this many rooms")
 	fl.StringVar(&opts.MinArea, "min-area", "", "only properties of at least this many m² in all")
 	fl.StringVar(&opts.MaxArea, "max-area", "", "only properties of at most this many m² in all")
+	fl.StringVar((*string)(&opts.Filter.Sort), "sort", "id", "order: "+strings.Join(realty.Names(realty.Sorts), ", ")+
+		` ("-": largest first; no price last)`)
 	fl.StringArrayVar(&opts.Filter.Features, "feature", nil, "only properties with a room that has this feature (repeatable: all of them)")
 	fl.IntVar(&opts.Filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
 	fl.StringVar(&opts.Filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
@@ -91,6 +94,7 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 	_ = cmd.RegisterFlagCompletionFunc("owner", completeValues([]string{"me"}))
 	_ = cmd.RegisterFlagCompletionFunc("status", completeValues(realty.Names(realty.Statuses)))
 	_ = cmd.RegisterFlagCompletionFunc("transaction", completeValues(realty.Names(realty.Transactions)))
+	_ = cmd.RegisterFlagCompletionFunc("sort", completeValues(realty.Names(realty.Sorts)))
 	return cmd
 }
 
@@ -142,7 +146,8 @@ func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
 // listFlags are the flags of property list whose names are not the API's.
 var listFlags = map[string]string{"q": "--search", "type": "--type", "status": "--status",
 	"transaction": "--transaction", "feature": "--feature", "min_price": "--min-price", "max_price": "--max-price",
-	"min_rooms": "--min-rooms", "max_rooms": "--max-rooms", "min_area": "--min-area", "max_area": "--max-area"}
+	"min_rooms": "--min-rooms", "max_rooms": "--max-rooms", "min_area": "--min-area", "max_area": "--max-area",
+	"sort": "--sort", "cursor": "--cursor"}
 
 // parseFilters reads the typed listing filters into f; every problem at
 // once, named by its flag.

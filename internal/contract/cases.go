@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -581,6 +582,124 @@ func testListingFilters(t *testing.T, e *env) {
 		_, err := e.anon().Properties(e.ctx, bad.f)
 		wantInvalid(t, what, err, bad.field...)
 	}
+}
+
+// testSorting: every order, followed page by page (3 to a page) while a
+// property is created and another renamed between pages: no property is
+// listed twice, the ones that were there from the start come once each and
+// in the order's sequence (properties without a price last), and the
+// whole list is ordered by the keys as they are at the end.
+func testSorting(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	sale := realty.Transaction("sale")
+	prices := []string{"", "100000", "250000", "250000", "90000", "", "500000", "120000", "250000", "75000"}
+	for i, pr := range prices {
+		in := realty.NewProperty{Name: fmt.Sprint("Sorted ", i), Type: "house", City: "Sortville"}
+		for r := range (i * 7) % 5 {
+			in.Rooms = append(in.Rooms, realty.NewRoom{Type: "bedroom", Area: area(fmt.Sprint(10 + (i*13+r*7)%30))})
+		}
+		if pr != "" {
+			p, err := realty.ParsePrice(pr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in.Transaction, in.Price = &sale, &p
+		}
+		must[realty.Property](t, "create")(alice.svc.CreateProperty(e.ctx, in))
+	}
+	snapshot := func() []realty.PropertySummary {
+		var all []realty.PropertySummary
+		f := realty.PropertyFilter{City: "sortville", Limit: realty.MaxPageSize}
+		for {
+			p := must[realty.Page[realty.PropertySummary]](t, "all")(e.anon().Properties(e.ctx, f))
+			all = append(all, p.Items...)
+			if p.NextCursor == "" {
+				return all
+			}
+			f.Cursor = p.NextCursor
+		}
+	}
+	ordered := func(items []realty.PropertySummary, s realty.Sort) []int64 {
+		items = slices.Clone(items)
+		slices.SortStableFunc(items, func(a, b realty.PropertySummary) int { return compareKeys(s, a, b) })
+		return ids(items)
+	}
+	inserted := 0
+	for _, s := range realty.Sorts {
+		start := snapshot()
+		want := ordered(start, s)
+		seen := map[int64]bool{}
+		var got []int64
+		f := realty.PropertyFilter{City: "sortville", Sort: s, Limit: 3}
+		for page := 0; ; page++ {
+			p := must[realty.Page[realty.PropertySummary]](t, fmt.Sprint(s, " page ", page))(e.anon().Properties(e.ctx, f))
+			for _, it := range p.Items {
+				if seen[it.ID] {
+					t.Errorf("sort %s: property %d listed twice", s, it.ID)
+				}
+				seen[it.ID] = true
+				got = append(got, it.ID)
+			}
+			if p.NextCursor == "" {
+				break
+			}
+			// Between pages: a new property, and (but for the order by
+			// update time, which a rename changes) a rename of one not
+			// listed yet.
+			inserted++
+			must[realty.Property](t, "insert")(alice.svc.CreateProperty(e.ctx, realty.NewProperty{
+				Name: fmt.Sprint("Inserted ", inserted), Type: "loft", City: "Sortville"}))
+			if s != "updated" {
+				for _, id := range want {
+					if !seen[id] {
+						name := fmt.Sprint("Renamed ", inserted)
+						must[realty.Property](t, "rename")(alice.svc.UpdateProperty(e.ctx, id, realty.PropertyPatch{Name: &name}, 0))
+						break
+					}
+				}
+			}
+			f.Cursor = p.NextCursor
+		}
+		var initial []int64
+		for _, id := range got {
+			if slices.Contains(want, id) {
+				initial = append(initial, id)
+			}
+		}
+		same(t, "sort "+string(s)+": the properties of the start, in order", initial, want)
+		end := map[int64]realty.PropertySummary{}
+		for _, it := range snapshot() {
+			end[it.ID] = it
+		}
+		for i := 1; i < len(got); i++ {
+			if s != "updated" && compareKeys(s, end[got[i-1]], end[got[i]]) > 0 {
+				t.Errorf("sort %s: %d listed before %d", s, got[i-1], got[i])
+			}
+		}
+	}
+	_, err := e.anon().Properties(e.ctx, realty.PropertyFilter{Sort: "cheapest"})
+	wantInvalid(t, "unknown sort", err, "sort")
+	p := must[realty.Page[realty.PropertySummary]](t, "price page")(e.anon().Properties(e.ctx,
+		realty.PropertyFilter{Sort: "price", Limit: 2}))
+	_, err = e.anon().Properties(e.ctx, realty.PropertyFilter{Sort: "-area", Cursor: p.NextCursor})
+	wantInvalid(t, "a cursor of another order", err, "cursor")
+}
+
+// compareKeys orders two properties as sort s does: by key (no price last,
+// whichever the direction), then by id in the key's direction.
+func compareKeys(s realty.Sort, a, b realty.PropertySummary) int {
+	ka, kb := realty.KeyOf(s, a), realty.KeyOf(s, b)
+	if ka.Null != kb.Null {
+		if ka.Null {
+			return 1
+		}
+		return -1
+	}
+	c := cmp.Or(cmp.Compare(ka.Key, kb.Key), cmp.Compare(ka.ID, kb.ID))
+	if strings.HasPrefix(string(s), "-") || s == "newest" || s == "updated" {
+		return -c
+	}
+	return c
 }
 
 func testPagination(t *testing.T, e *env) {

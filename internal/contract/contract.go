@@ -41,6 +41,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) ServiceFor) {
 		{"RoomAggregatesFollowRoomWrites", testRoomAggregates},
 		{"ListingTerms", testListingTerms},
 		{"ListingFilters", testListingFilters},
+		{"SortedPagesWhileRowsChange", testSorting},
 		{"NonOwnerForbidden", testNonOwnerForbidden},
 		{"AnonymousWrites", testAnonymousWrites},
 		{"VersionPrecondition", testVersionPrecondition},

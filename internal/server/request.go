@@ -119,7 +119,7 @@ func ifMatch(c echo.Context) (int64, error) {
 // template); every other route takes none.
 var queryParams = map[string][]string{
 	"/v1/properties": {"city", "type", "owner_id", "q", "status", "transaction", "min_price", "max_price",
-		"min_rooms", "max_rooms", "min_area", "max_area", "feature", "limit", "cursor"},
+		"min_rooms", "max_rooms", "min_area", "max_area", "feature", "sort", "limit", "cursor"},
 	"/v1/cities": {"prefix", "limit", "cursor"},
 }
 
@@ -169,7 +169,7 @@ func queryLimit(c echo.Context) (int, error) {
 func listFilter(c echo.Context) (realty.PropertyFilter, error) {
 	q := c.QueryParams()
 	f := realty.PropertyFilter{City: q.Get("city"), Search: q.Get("q"), Cursor: q.Get("cursor"),
-		Transaction: realty.Transaction(q.Get("transaction")), Features: q["feature"]}
+		Transaction: realty.Transaction(q.Get("transaction")), Features: q["feature"], Sort: realty.Sort(q.Get("sort"))}
 	for _, t := range q["type"] {
 		f.Types = append(f.Types, realty.PropertyType(t))
 	}

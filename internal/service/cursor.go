@@ -8,13 +8,8 @@ import (
 	"github.com/realtyhq/realty/pkg/realty"
 )
 
-// Property cursors are opaque to callers: realty.IDCursor makes them and
-// realty.ParseIDCursor reads them. The keyset is the id alone, since every
-// filter is an equality and each has an index ending in id.
-var (
-	encodeCursor = realty.IDCursor
-	decodeCursor = realty.ParseIDCursor
-)
+// Property cursors are opaque to callers: realty.SortCursor makes them and
+// realty.ParseSortCursor reads them (the order, its last key and the id).
 
 // City cursors are base64url of "c:<last city key>".
 const cityCursorPrefix = "c:"

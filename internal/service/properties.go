@@ -118,21 +118,21 @@ func (s *actor) Properties(ctx context.Context, f realty.PropertyFilter) (realty
 	if err != nil {
 		return realty.Page[realty.PropertySummary]{}, err
 	}
-	after, err := decodeCursor(f.Cursor)
+	after, err := realty.ParseSortCursor(f.Sort, f.Cursor)
 	if err != nil {
 		return realty.Page[realty.PropertySummary]{}, err
 	}
 	items, err := s.c.st.Properties(ctx, store.ListFilter{CityKey: realty.CityKey(f.City), Types: f.Types,
 		OwnerID: f.OwnerID, Words: realty.SearchWords(f.Search), Statuses: f.Statuses, Transaction: f.Transaction,
 		MinPrice: f.MinPrice, MaxPrice: f.MaxPrice, MinRooms: f.MinRooms, MaxRooms: f.MaxRooms,
-		MinArea: f.MinArea, MaxArea: f.MaxArea, Features: f.Features, AfterID: after, Limit: f.Limit + 1})
+		MinArea: f.MinArea, MaxArea: f.MaxArea, Features: f.Features, After: after, Limit: f.Limit + 1})
 	if err != nil {
 		return realty.Page[realty.PropertySummary]{}, err
 	}
 	page := realty.Page[realty.PropertySummary]{Items: items}
 	if len(items) > f.Limit { // one more than asked: there is a next page
 		page.Items = items[:f.Limit]
-		page.NextCursor = encodeCursor(page.Items[f.Limit-1].ID)
+		page.NextCursor = realty.SortCursor(realty.KeyOf(f.Sort, page.Items[f.Limit-1]))
 	}
 	return page, nil
 }

@@ -79,15 +79,88 @@ type ListFilter struct {
 	MaxArea     *realty.Area
 	Features    []string
 	Words       []string // realty.SearchWords: each starts a word of the name or description
-	AfterID     int64    // keyset: only ids greater than this
-	Limit       int
+	// After is the keyset: only properties after this one in its order
+	// (After.Sort; "" or id: in id order after After.ID).
+	After realty.SortKey
+	Limit int
 }
 
-// Properties returns up to f.Limit properties in id order after f.AfterID.
-// Each filter has an index ending in id ((city_key, id), (type, id),
-// (owner_id, id)), so a page is an index range scan, never an OFFSET.
+// sortColumn is the column of an order, its direction, and whether it
+// holds NULLs (placed last in both directions).
+func sortColumn(s realty.Sort) (column string, desc, nullable bool) {
+	switch s {
+	case "newest":
+		return "p.created_at", true, false
+	case "updated":
+		return "p.updated_at", true, false
+	case "price", "-price":
+		return "p.price", s == "-price", true
+	case "area", "-area":
+		return "p.total_area", s == "-area", false
+	case "rooms", "-rooms":
+		return "p.room_count", s == "-rooms", false
+	}
+	return "", false, false
+}
+
+// keyArg is a SortKey's key as the column's value.
+func keyArg(s realty.Sort, k int64) any {
+	switch s {
+	case "newest", "updated":
+		return time.UnixMicro(k).UTC()
+	case "price", "-price":
+		return realty.Price(k)
+	case "area", "-area":
+		return realty.Area(k)
+	}
+	return k
+}
+
+// Properties returns up to f.Limit properties in f.After.Sort's order
+// after f.After. Each filter and order has an index ending in id, so a
+// page is an index range scan, never an OFFSET. A nullable order (price)
+// lists its non-null rows first by the (price, id) index, then, when they
+// run out within a page, the NULL ones in id order: a second query on the
+// page where the two meet, rather than an ORDER BY on an expression that
+// no index serves.
 func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.PropertySummary, error) {
-	where, args := []string{"p.id > ?"}, []any{f.AfterID}
+	column, desc, nullable := sortColumn(f.After.Sort)
+	if column == "" { // id order
+		return s.propertiesPage(ctx, f, "p.id > ?", []any{f.After.ID}, "p.id", f.Limit)
+	}
+	op, dir := ">", ""
+	if desc {
+		op, dir = "<", " DESC"
+	}
+	order := column + dir + ", p.id" + dir
+	var out []realty.PropertySummary
+	if !f.After.Null {
+		cond, args := column+" IS NOT NULL", []any{}
+		if f.After.ID != 0 {
+			k := keyArg(f.After.Sort, f.After.Key)
+			cond = "(" + column + " " + op + " ? OR (" + column + " = ? AND p.id " + op + " ?))"
+			args = []any{k, k, f.After.ID}
+		}
+		page, err := s.propertiesPage(ctx, f, cond, args, order, f.Limit)
+		if err != nil || !nullable || len(page) == f.Limit {
+			return page, err
+		}
+		out, f.After = page, realty.SortKey{Sort: f.After.Sort, Null: true}
+	}
+	// The NULL keys, in the order's direction of ids.
+	cond, args := column+" IS NULL", []any{}
+	if f.After.ID != 0 {
+		cond, args = column+" IS NULL AND p.id "+op+" ?", []any{f.After.ID}
+	}
+	rest, err := s.propertiesPage(ctx, f, cond, args, "p.id"+dir, f.Limit-len(out))
+	return append(out, rest...), err
+}
+
+// propertiesPage returns up to limit properties that pass the filters and
+// the keyset condition, in order.
+func (s *Store) propertiesPage(ctx context.Context, f ListFilter, keyset string, keyArgs []any, order string,
+	limit int) ([]realty.PropertySummary, error) {
+	where, args := []string{keyset}, keyArgs
 	if f.CityKey != "" {
 		where, args = append(where, "p.city_key = ?"), append(args, f.CityKey)
 	}
@@ -120,16 +193,17 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 		w, arg := s.matchWords(f.Words)
 		where, args = append(where, w), append(args, arg)
 	}
-	rows := make([]summaryRow, 0, f.Limit)
+	rows := make([]summaryRow, 0, limit)
 	// The page's ids are cut in a derived table first (an index range scan
-	// on one of the (key, id) indexes), then joined: the join and the
-	// aggregates run on at most Limit rows whatever plan the optimizer picks,
-	// and no temporary table holds a TEXT column (MariaDB, with few users,
-	// drove the join from users and sorted the whole city on disk). The page
-	// is put in id order here rather than by a second SQL sort.
+	// on one of the (key, id) indexes), then joined: the join runs on at
+	// most limit rows whatever plan the optimizer picks, and no temporary
+	// table holds a TEXT column (MariaDB, with few users, drove the join
+	// from users and sorted the whole city on disk). The outer ORDER BY
+	// sorts those few rows again, as the derived table's order is lost.
 	q := summaryColumns + ` FROM (SELECT p.id FROM properties p WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY p.id LIMIT ?) page JOIN properties p ON p.id = page.id JOIN users u ON u.id = p.owner_id`
-	res, err := prepared{s, s.read}.QueryContext(ctx, q, append(args, f.Limit)...)
+		` ORDER BY ` + order + ` LIMIT ?) page JOIN properties p ON p.id = page.id JOIN users u ON u.id = p.owner_id
+		ORDER BY ` + order
+	res, err := prepared{s, s.read}.QueryContext(ctx, q, append(args, limit)...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -144,7 +218,6 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 	if err := res.Err(); err != nil {
 		return nil, mapErr(err)
 	}
-	slices.SortFunc(rows, func(a, b summaryRow) int { return cmp.Compare(a.ID, b.ID) })
 	out := make([]realty.PropertySummary, len(rows))
 	for i, r := range rows {
 		out[i] = r.summary()

@@ -86,7 +86,7 @@ func (c *Client) Property(ctx context.Context, propertyID int64) (realty.Propert
 func (c *Client) Properties(ctx context.Context, f realty.PropertyFilter) (realty.Page[realty.PropertySummary], error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"city": f.City, "q": f.Search, "transaction": string(f.Transaction),
-		"cursor": f.Cursor} {
+		"sort": string(f.Sort), "cursor": f.Cursor} {
 		if v != "" {
 			q.Set(k, v)
 		}

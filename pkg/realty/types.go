@@ -146,6 +146,7 @@ type PropertyFilter struct {
 	MinRooms, MaxRooms *int
 	MinArea, MaxArea   *Area
 	Features           []string // every one on some room of the property
+	Sort               Sort     // the order: "" or id by default (Sorts)
 	Limit              int      // page size: 0 means DefaultPageSize; clamped to MaxPageSize
 	Cursor             string   // NextCursor of the previous page
 }

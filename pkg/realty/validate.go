@@ -286,6 +286,12 @@ func (f PropertyFilter) Validate() (PropertyFilter, error) {
 	if f.Transaction != "" && !f.Transaction.Valid() {
 		p.Add("transaction", "%s", enumMessage(Transactions))
 	}
+	if f.Sort == "" {
+		f.Sort = "id"
+	}
+	if !f.Sort.Valid() {
+		p.Add("sort", "%s", enumMessage(Sorts))
+	}
 	checkRange(&p, "price", f.MinPrice, f.MaxPrice, 0, MaxPrice)
 	checkRange(&p, "rooms", f.MinRooms, f.MaxRooms, 0, MaxRooms)
 	checkRange(&p, "area", f.MinArea, f.MaxArea, 0, MaxArea*MaxRooms)
