@@ -1,5 +1,12 @@
 package store
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/realtyhq/realty/migrations"
+)
+
 // SetBeforeCommit makes every transaction run fn just before COMMIT: tests
 // inject the errors a busy database returns there.
 func (s *Store) SetBeforeCommit(fn func(*Tx) error) { s.beforeCommit = fn }
@@ -9,4 +16,48 @@ func (s *Store) SetBeforeCommit(fn func(*Tx) error) { s.beforeCommit = fn }
 func (s *Store) ExecWriter(query string) error {
 	_, err := s.write.Exec(query)
 	return err
+}
+
+// ExplainList returns the query plan of the first page's ids of a list in
+// f.After.Sort's order: SQLite's EXPLAIN QUERY PLAN details, or MySQL's
+// EXPLAIN rows as "table type key extra" lines.
+func (s *Store) ExplainList(f ListFilter) (string, error) {
+	keyset, args, order := "p.id > ?", []any{0}, "p.id"
+	if column, desc, _ := sortColumn(f.After.Sort); column != "" {
+		dir := ""
+		if desc {
+			dir = " DESC"
+		}
+		keyset, args, order = column+" IS NOT NULL", nil, column+dir+", p.id"+dir
+	}
+	q, qargs := s.listIDs(f, keyset, args, order)
+	qargs = append(qargs, 20)
+	explain := "EXPLAIN QUERY PLAN "
+	if s.dialect == migrations.MySQL {
+		explain = "EXPLAIN "
+	}
+	rows, err := s.read.Queryx(explain+q, qargs...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		m := map[string]any{}
+		if err := rows.MapScan(m); err != nil {
+			return "", err
+		}
+		if s.dialect == migrations.SQLite {
+			fmt.Fprintf(&b, "%s\n", m["detail"])
+			continue
+		}
+		str := func(k string) string {
+			if v, ok := m[k].([]byte); ok {
+				return string(v)
+			}
+			return fmt.Sprint(m[k])
+		}
+		fmt.Fprintf(&b, "%s %s %s %s\n", str("table"), str("type"), str("key"), str("Extra"))
+	}
+	return b.String(), rows.Err()
 }

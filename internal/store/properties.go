@@ -160,6 +160,41 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 // the keyset condition, in order.
 func (s *Store) propertiesPage(ctx context.Context, f ListFilter, keyset string, keyArgs []any, order string,
 	limit int) ([]realty.PropertySummary, error) {
+	inner, args := s.listIDs(f, keyset, keyArgs, order)
+	rows := make([]summaryRow, 0, limit)
+	// The page's ids are cut in a derived table first (an index range scan
+	// on one of the (key, id) indexes), then joined: the join runs on at
+	// most limit rows whatever plan the optimizer picks, and no temporary
+	// table holds a TEXT column (MariaDB, with few users, drove the join
+	// from users and sorted the whole city on disk). The outer ORDER BY
+	// sorts those few rows again, as the derived table's order is lost.
+	q := summaryColumns + ` FROM (` + inner + `) page JOIN properties p ON p.id = page.id
+		JOIN users u ON u.id = p.owner_id ORDER BY ` + order
+	res, err := prepared{s, s.read}.QueryContext(ctx, q, append(args, limit)...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var r summaryRow
+		if err := r.scan(res); err != nil {
+			return nil, mapErr(err)
+		}
+		rows = append(rows, r)
+	}
+	if err := res.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]realty.PropertySummary, len(rows))
+	for i, r := range rows {
+		out[i] = r.summary()
+	}
+	return out, nil
+}
+
+// listIDs is the query of a page's ids (its LIMIT a last placeholder) and
+// its arguments: the filters and the keyset condition, in order.
+func (s *Store) listIDs(f ListFilter, keyset string, keyArgs []any, order string) (string, []any) {
 	where, args := []string{keyset}, keyArgs
 	if f.CityKey != "" {
 		where, args = append(where, "p.city_key = ?"), append(args, f.CityKey)
@@ -193,36 +228,7 @@ func (s *Store) propertiesPage(ctx context.Context, f ListFilter, keyset string,
 		w, arg := s.matchWords(f.Words)
 		where, args = append(where, w), append(args, arg)
 	}
-	rows := make([]summaryRow, 0, limit)
-	// The page's ids are cut in a derived table first (an index range scan
-	// on one of the (key, id) indexes), then joined: the join runs on at
-	// most limit rows whatever plan the optimizer picks, and no temporary
-	// table holds a TEXT column (MariaDB, with few users, drove the join
-	// from users and sorted the whole city on disk). The outer ORDER BY
-	// sorts those few rows again, as the derived table's order is lost.
-	q := summaryColumns + ` FROM (SELECT p.id FROM properties p WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY ` + order + ` LIMIT ?) page JOIN properties p ON p.id = page.id JOIN users u ON u.id = p.owner_id
-		ORDER BY ` + order
-	res, err := prepared{s, s.read}.QueryContext(ctx, q, append(args, limit)...)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer res.Close()
-	for res.Next() {
-		var r summaryRow
-		if err := r.scan(res); err != nil {
-			return nil, mapErr(err)
-		}
-		rows = append(rows, r)
-	}
-	if err := res.Err(); err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]realty.PropertySummary, len(rows))
-	for i, r := range rows {
-		out[i] = r.summary()
-	}
-	return out, nil
+	return `SELECT p.id FROM properties p WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
 }
 
 // in adds "column IN (?, ...)" for the values, if there are any.
