@@ -10,7 +10,7 @@ type keyMap struct {
 	Edit, AddRoom, EditRoom, DelRoom, Del   key.Binding
 	Next, Prev, Submit, Yes, No             key.Binding
 	Register, Profile, Password, Logout     key.Binding
-	Mine, Search                            key.Binding
+	Mine, Search, Filters                   key.Binding
 }
 
 func newKeys() keyMap {
@@ -28,6 +28,7 @@ func newKeys() keyMap {
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		City:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "city")),
 		Search:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		Filters:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filters")),
 		Type:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "type")),
 		Clear:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear")),
 		New:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),

@@ -30,6 +30,8 @@ type listState struct {
 	search    string
 	searching bool
 	query     textinput.Model
+	// filters: the filter panel's (f).
+	filters listFilters
 	// cityCount is how many properties the city filter has, as the city
 	// picker showed it (-1: not known).
 	cityCount int
@@ -67,6 +69,7 @@ func (m *Model) loadPage(cursor string) tea.Cmd {
 	if m.list.typ != "" {
 		f.Types = []realty.PropertyType{m.list.typ}
 	}
+	_ = m.list.filters.apply(&f) // checked when the panel was saved
 	if m.list.mine && m.me != nil {
 		f.OwnerID = m.me.ID
 	}
@@ -172,6 +175,9 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(m.loadMe(), m.reloadList())
 	case key.Matches(msg, k.City):
 		return m.openCities()
+	case key.Matches(msg, k.Filters):
+		m.openFilters()
+		return nil
 	case key.Matches(msg, k.Search):
 		l.query, l.searching = newInput(l.search, "words of the name or description"), true
 		return nil
@@ -249,10 +255,13 @@ func (m *Model) searchKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // filtered reports whether any filter is set.
-func (l *listState) filtered() bool { return l.city != "" || l.typ != "" || l.mine || l.search != "" }
+func (l *listState) filtered() bool {
+	return l.city != "" || l.typ != "" || l.mine || l.search != "" || l.filters.set()
+}
 
 func (m *Model) clearFilters() tea.Cmd {
 	m.list.city, m.list.typ, m.list.cityCount, m.list.mine, m.list.search = "", "", -1, false, ""
+	m.list.filters = listFilters{}
 	m.setStatus("Filters cleared", nil)
 	return m.reloadList()
 }
@@ -263,7 +272,7 @@ func (m *Model) listHelp() bindings {
 		return simple(key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "drop the search")))
 	}
-	short := []key.Binding{k.Open, k.Search, k.City, k.Type} // arrows go without saying; ? lists them
+	short := []key.Binding{k.Open, k.Search, k.City, k.Filters} // arrows go without saying; ? lists them
 	account := []key.Binding{k.Login, k.Register}
 	if m.loggedIn() {
 		short = append(short, k.New, k.Profile)
@@ -274,7 +283,7 @@ func (m *Model) listHelp() bindings {
 	short = append(short, k.Help, k.Quit)
 	return bindings{short: short, full: [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Search, k.City, k.Type, k.Mine, k.Clear, k.Reload},
+		{k.Open, k.Search, k.City, k.Type, k.Filters, k.Mine, k.Clear, k.Reload},
 		append(account, k.Help, k.Quit),
 	}}
 }
@@ -383,7 +392,7 @@ func (m *Model) countText() string {
 		return "… properties"
 	case l.next == "":
 		return plural(len(l.items), "property", "properties")
-	case l.city != "" && l.typ == "" && !l.mine && l.search == "" && l.cityCount >= 0:
+	case l.city != "" && l.typ == "" && !l.mine && l.search == "" && !l.filters.set() && l.cityCount >= 0:
 		return plural(l.cityCount, "property", "properties") // the city's count, every page
 	}
 	return fmt.Sprintf("%d+ properties", len(l.items))
@@ -404,6 +413,9 @@ func (m *Model) filterLine() string {
 	}
 	if l.search != "" {
 		line += " · Words: " + l.search
+	}
+	if sum := l.filters.summary(); sum != "" {
+		line += " · " + sum
 	}
 	return line + " · " + m.countText()
 }

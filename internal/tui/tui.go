@@ -246,6 +246,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onLogin(msg)
 	case writeMsg:
 		return m, m.onWrite(msg)
+	case filtersMsg:
+		return m, m.onFilters(msg)
 	case profileMsg:
 		return m, m.onProfile(msg)
 	case logoutMsg:

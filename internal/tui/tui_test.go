@@ -784,3 +784,33 @@ func TestListingTermsInTheForm(t *testing.T) {
 		d.keys("esc").want("sold")
 	})
 }
+
+// TestFilterPanel: f opens the filters and the order; bad bounds are
+// problems under their fields; the list follows them from the server, says
+// which are on, and x clears them.
+func TestFilterPanel(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		sale := realty.Transaction("sale")
+		for i, pr := range []int64{250000, 400000, 90000} {
+			p := realty.Price(pr * 100)
+			if _, err := w.svcFor(w.alice).CreateProperty(context.Background(), realty.NewProperty{
+				Name: fmt.Sprint("Sale ", i), Type: "house", City: "Lyon", Transaction: &sale, Price: &p}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.create(w.alice, "Not listed", "Lyon")
+		d := w.open("")
+		d.want("f filters").keys("f").want("Filters and order", "Order", "Max price", "Feature")
+		d.keys("r").want("← rooms →") // the order: a letter jumps
+		d.keys("p").want("← price →").keys("tab", "s", "tab", "tab").typ("300000").keys("tab").typ("100000").keys("ctrl+s")
+		d.want("↳ must not be less than min_price")
+		d.keys("shift+tab").clear().typ("100").keys("tab").clear().typ("300000").keys("ctrl+s")
+		d.want("Filters applied", "sale · ≥ 100 · ≤ 300000 · by price", "2 properties", "Sale 2", "Sale 0")
+		d.wantNot("Sale 1", "Not listed")
+		if s := d.screen(); strings.Index(s, "Sale 2") > strings.Index(s, "Sale 0") {
+			t.Errorf("not by price:\n%s", s)
+		}
+		d.keys("x").want("Filters cleared", "4 properties", "Not listed")
+	})
+}
