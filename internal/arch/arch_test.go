@@ -36,6 +36,7 @@ var allowed = map[string][]string{
 	"scripts/loadtest/abuse": {},
 	"scripts/loadtest/load":  {},
 	"scripts/cluster/chaos":  {},
+	"scripts/searchbench":    {"internal/store", "pkg/realty"},
 }
 
 // wiring lists the only files of internal/cli that may open a backend: the

@@ -135,10 +135,22 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 	order := column + dir + ", p.id" + dir
 	var out []realty.PropertySummary
 	if !f.After.Null {
+		// The first page has the shape of the next ones, a range on the
+		// key from its end: with bound values, SQLite otherwise chose an
+		// equality filter's index and sorted its rows (810 ms for the
+		// first page of rents by date at a million properties, 0.3 ms for
+		// the 50th).
 		cond, args := column+" IS NOT NULL", []any{}
+		if !nullable {
+			cond, args = column+" "+op+"= ?", []any{keyArg(f.After.Sort, map[bool]int64{false: 0, true: 1 << 53}[desc])}
+		}
 		if f.After.ID != 0 {
+			// "After (key, id)", written so that its first term is a range
+			// on the key: an index on (…, key, id) seeks there instead of
+			// reading the order from its start (44 ms for page 50 of a
+			// city by price at a million properties, against 0.3 ms).
 			k := keyArg(f.After.Sort, f.After.Key)
-			cond = "(" + column + " " + op + " ? OR (" + column + " = ? AND p.id " + op + " ?))"
+			cond = column + " " + op + "= ? AND (" + column + " " + op + " ? OR p.id " + op + " ?)"
 			args = []any{k, k, f.After.ID}
 		}
 		page, err := s.propertiesPage(ctx, f, cond, args, order, f.Limit)
@@ -217,9 +229,13 @@ func (s *Store) listIDs(f ListFilter, keyset string, keyArgs []any, order string
 			where, args = append(where, b.cond), append(args, b.v)
 		}
 	}
-	for _, ft := range f.Features { // each feature on some room: the (feature, room_id) index, then the room
-		where, args = append(where, `p.id IN (SELECT r.property_id FROM room_features f JOIN rooms r ON r.id = f.room_id
-			WHERE f.feature = ?)`), append(args, ft)
+	// Each feature on some room, checked per candidate property (its rooms
+	// by the (property_id, position) key, then the (room_id, feature) key):
+	// a page in an indexed order stops after its rows instead of listing
+	// every property that has the feature first (seconds at a million).
+	for _, ft := range f.Features {
+		where, args = append(where, `EXISTS (SELECT 1 FROM rooms r JOIN room_features f ON f.room_id = r.id
+			WHERE r.property_id = p.id AND f.feature = ?)`), append(args, ft)
 	}
 	if f.OwnerID != 0 {
 		where, args = append(where, "p.owner_id = ?"), append(args, f.OwnerID)
@@ -262,6 +278,9 @@ func (s *Store) matchWords(words []string) (string, string) {
 		}
 	}
 	if s.dialect == migrations.SQLite {
+		// "id IN (every match)": SQLite lists the matches first (78 ms for
+		// a word in one property of six at a million). A correlated EXISTS
+		// was worse: SQLite ran the whole MATCH for each candidate.
 		return "p.id IN (SELECT rowid FROM property_search WHERE property_search MATCH ?)", b.String()
 	}
 	return "MATCH (p.name, p.description) AGAINST (? IN BOOLEAN MODE)", b.String()
