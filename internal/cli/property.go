@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -162,42 +161,8 @@ func (opts *PropertyListOptions) parseFilters(f *realty.PropertyFilter) error {
 		f.Statuses = append(f.Statuses, realty.ListingStatus(realty.NormalizeEnum(st)))
 	}
 	f.Transaction = realty.Transaction(realty.NormalizeEnum(string(f.Transaction)))
-	price := func(flag, s string) *realty.Price {
-		if s == "" {
-			return nil
-		}
-		v, err := realty.ParsePrice(s)
-		if err != nil {
-			bad.Add(flag, "must be an amount such as 400000 or 1150.50")
-			return nil
-		}
-		return &v
-	}
-	f.MinPrice, f.MaxPrice = price("--min-price", opts.MinPrice), price("--max-price", opts.MaxPrice)
-	count := func(flag, s string) *int {
-		if s == "" {
-			return nil
-		}
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			bad.Add(flag, "must be a whole number")
-			return nil
-		}
-		return &v
-	}
-	f.MinRooms, f.MaxRooms = count("--min-rooms", opts.MinRooms), count("--max-rooms", opts.MaxRooms)
-	area := func(flag, s string) *realty.Area {
-		if s == "" {
-			return nil
-		}
-		v, err := realty.ParseArea(s)
-		if err != nil {
-			bad.Add(flag, "must be a number of m² such as 60 or 72.5")
-			return nil
-		}
-		return &v
-	}
-	f.MinArea, f.MaxArea = area("--min-area", opts.MinArea), area("--max-area", opts.MaxArea)
+	bad.Merge("", realty.Bounds{MinPrice: opts.MinPrice, MaxPrice: opts.MaxPrice, MinRooms: opts.MinRooms,
+		MaxRooms: opts.MaxRooms, MinArea: opts.MinArea, MaxArea: opts.MaxArea}.Parse(f))
 	return renameFields(bad.Err(), listFlags)
 }
 

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -38,37 +37,8 @@ func (f listFilters) apply(pf *realty.PropertyFilter) error {
 	if f.status != "" && f.status != anyOption {
 		pf.Statuses = []realty.ListingStatus{realty.ListingStatus(f.status)}
 	}
-	price := func(name, s string) *realty.Price {
-		if s = strings.TrimSpace(s); s == "" {
-			return nil
-		}
-		v, err := realty.ParsePrice(s)
-		if err != nil {
-			bad.Add(name, "must be an amount such as 400000")
-			return nil
-		}
-		return &v
-	}
-	pf.MinPrice, pf.MaxPrice = price("min_price", f.minPrice), price("max_price", f.maxPrice)
-	if s := strings.TrimSpace(f.minRooms); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			bad.Add("min_rooms", "must be a whole number")
-		}
-		pf.MinRooms = &n
-	}
-	area := func(name, s string) *realty.Area {
-		if s = strings.TrimSpace(s); s == "" {
-			return nil
-		}
-		v, err := realty.ParseArea(s)
-		if err != nil {
-			bad.Add(name, "must be a number of m² such as 60")
-			return nil
-		}
-		return &v
-	}
-	pf.MinArea, pf.MaxArea = area("min_area", f.minArea), area("max_area", f.maxArea)
+	bad.Merge("", realty.Bounds{MinPrice: f.minPrice, MaxPrice: f.maxPrice, MinRooms: f.minRooms,
+		MinArea: f.minArea, MaxArea: f.maxArea}.Parse(pf))
 	if s := strings.TrimSpace(f.feature); s != "" {
 		pf.Features = []string{s}
 	}

@@ -97,3 +97,34 @@ func KeyOf(s Sort, p PropertySummary) SortKey {
 	}
 	return k
 }
+
+// Bounds are a list's bounds as people type them (flags, a form): empty
+// for none. Parse puts them into a filter.
+type Bounds struct {
+	MinPrice, MaxPrice, MinRooms, MaxRooms, MinArea, MaxArea string
+}
+
+// Parse sets f's bounds from b; the texts that are not numbers are
+// problems named by their member (min_price...), every one at once.
+func (b Bounds) Parse(f *PropertyFilter) error {
+	var p Problems
+	f.MinPrice, f.MaxPrice = parseBound(&p, "min_price", b.MinPrice, ParsePrice, "an amount such as 400000 or 1150.50"),
+		parseBound(&p, "max_price", b.MaxPrice, ParsePrice, "an amount such as 400000 or 1150.50")
+	f.MinRooms, f.MaxRooms = parseBound(&p, "min_rooms", b.MinRooms, strconv.Atoi, "a whole number"),
+		parseBound(&p, "max_rooms", b.MaxRooms, strconv.Atoi, "a whole number")
+	f.MinArea, f.MaxArea = parseBound(&p, "min_area", b.MinArea, ParseArea, "a number of m² such as 60 or 72.5"),
+		parseBound(&p, "max_area", b.MaxArea, ParseArea, "a number of m² such as 60 or 72.5")
+	return p.Err()
+}
+
+func parseBound[T any](p *Problems, field, s string, parse func(string) (T, error), want string) *T {
+	if s = strings.TrimSpace(s); s == "" {
+		return nil
+	}
+	v, err := parse(s)
+	if err != nil {
+		p.Add(field, "must be %s", want)
+		return nil
+	}
+	return &v
+}
