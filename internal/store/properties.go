@@ -240,6 +240,18 @@ func (s *Store) listIDs(f ListFilter, keyset string, keyArgs []any, order string
 	if f.OwnerID != 0 {
 		where, args = append(where, "p.owner_id = ?"), append(args, f.OwnerID)
 	}
+	if len(f.Words) > 0 && s.dialect == migrations.SQLite && order == "p.id" && strings.HasPrefix(keyset, "p.id > ") {
+		// A word search in id order on SQLite walks the FTS5 matches in
+		// rowid order from the cursor, the other filters checked on each
+		// property by its key, and stops with the page: "id IN (every
+		// match)" read every match first (0.1 s for a common word at a
+		// million properties).
+		_, match := s.matchWords(f.Words)
+		where[0] = "property_search.rowid > ?"
+		return `SELECT p.id FROM property_search JOIN properties p ON p.id = property_search.rowid
+			WHERE property_search MATCH ? AND ` + strings.Join(where, " AND ") + ` ORDER BY property_search.rowid LIMIT ?`,
+			append([]any{match}, args...)
+	}
 	if len(f.Words) > 0 {
 		w, arg := s.matchWords(f.Words)
 		where, args = append(where, w), append(args, arg)
