@@ -36,7 +36,7 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 			area := realty.Area(1000 + (i*31)%20000)
 			statuses := []realty.ListingStatus{"available", "available", "available", "under_offer", "sold", "withdrawn"}
 			r := store.NewPropertyRow{PropertyRow: store.PropertyRow{OwnerID: []int64{owner, other}[i%50/49],
-				Name: fmt.Sprint("P", i), Description: "terrasse" + strings.Repeat(" calme", i%3),
+				Name: fmt.Sprint("P", i), Description: "terrasse" + strings.Repeat(" calme", i%3) + map[bool]string{true: " moulures"}[i%500 == 0],
 				Type: realty.PropertyTypes[i%len(realty.PropertyTypes)], City: fmt.Sprint("City ", i%40),
 				CityKey: fmt.Sprint("city ", i%40), At: at.Add(time.Duration(i) * time.Second),
 				Transaction: &sale, Price: &price, Status: statuses[i%len(statuses)]}}
@@ -55,7 +55,7 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 		}
 		analyze := "ANALYZE"
 		if dialect == migrations.MySQL {
-			analyze = "ANALYZE TABLE properties, rooms, room_features"
+			analyze = "ANALYZE TABLE properties, rooms, room_features, property_words"
 		}
 		if err := st.ExecWriter(analyze); err != nil {
 			t.Fatal(err)
@@ -92,13 +92,24 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 				t.Errorf("%s: the plan does not use %s:\n%s", what, c.index, plan)
 			}
 		}
-		// The word search goes through the dialect's text index.
-		plan, err := st.ExplainList(store.ListFilter{Words: []string{"terrasse"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if text := map[string]string{migrations.SQLite: "VIRTUAL TABLE INDEX", migrations.MySQL: "fulltext"}[dialect]; !strings.Contains(plan, text) {
-			t.Errorf("q: the plan does not use the text index (%s):\n%s", text, plan)
+		// The word search reads the word index: by word when the word is
+		// rare (its properties then by id), by property on each candidate
+		// in the order's index when it is common (here, from 100 matches).
+		st.SetRareMatches(100)
+		for words, reads := range map[string]string{
+			"moulures": map[string]string{migrations.SQLite: "SEARCH property_words USING COVERING INDEX property_words_word_idx (word>? AND word<?)",
+				migrations.MySQL: "property_words range property_words_word_idx"}[dialect],
+			"terrasse": map[string]string{migrations.SQLite: "SEARCH w USING PRIMARY KEY (property_id=? AND word>? AND word<?)",
+				migrations.MySQL: "w ref PRIMARY"}[dialect],
+		} {
+			plan, err := st.ExplainList(store.ListFilter{Words: []string{words}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("q=%s: %s", words, strings.ReplaceAll(plan, "\n", " | "))
+			if !strings.Contains(plan, reads) {
+				t.Errorf("q=%s: the plan does not read %s:\n%s", words, reads, plan)
+			}
 		}
 	})
 }

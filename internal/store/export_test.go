@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -18,6 +19,13 @@ func (s *Store) ExecWriter(query string) error {
 	return err
 }
 
+// SetRareMatches sets the number of matches under which a word or feature
+// drives a list page (0: never; a large number: always).
+func (s *Store) SetRareMatches(n int) {
+	s.rare = n
+	s.counts = matchCounts{}
+}
+
 // ExplainList returns the query plan of the first page's ids of a list in
 // f.After.Sort's order: SQLite's EXPLAIN QUERY PLAN details, or MySQL's
 // EXPLAIN rows as "table type key extra" lines.
@@ -30,7 +38,11 @@ func (s *Store) ExplainList(f ListFilter) (string, error) {
 		}
 		keyset, args, order = column+" IS NOT NULL", nil, column+dir+", p.id"+dir
 	}
-	q, qargs := s.listIDs(f, keyset, args, order)
+	plan, err := s.plan(context.Background(), f)
+	if err != nil {
+		return "", err
+	}
+	q, qargs := s.listIDs(f, plan, keyset, args, order)
 	qargs = append(qargs, 20)
 	explain := "EXPLAIN QUERY PLAN "
 	if s.dialect == migrations.MySQL {

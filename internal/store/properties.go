@@ -124,9 +124,13 @@ func keyArg(s realty.Sort, k int64) any {
 // page where the two meet, rather than an ORDER BY on an expression that
 // no index serves.
 func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.PropertySummary, error) {
+	plan, err := s.plan(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	column, desc, nullable := sortColumn(f.After.Sort)
 	if column == "" { // id order
-		return s.propertiesPage(ctx, f, "p.id > ?", []any{f.After.ID}, "p.id", f.Limit)
+		return s.propertiesPage(ctx, f, plan, "p.id > ?", []any{f.After.ID}, "p.id", f.Limit)
 	}
 	op, dir := ">", ""
 	if desc {
@@ -153,7 +157,7 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 			cond = column + " " + op + "= ? AND (" + column + " " + op + " ? OR p.id " + op + " ?)"
 			args = []any{k, k, f.After.ID}
 		}
-		page, err := s.propertiesPage(ctx, f, cond, args, order, f.Limit)
+		page, err := s.propertiesPage(ctx, f, plan, cond, args, order, f.Limit)
 		if err != nil || !nullable || len(page) == f.Limit {
 			return page, err
 		}
@@ -164,15 +168,15 @@ func (s *Store) Properties(ctx context.Context, f ListFilter) ([]realty.Property
 	if f.After.ID != 0 {
 		cond, args = column+" IS NULL AND p.id "+op+" ?", []any{f.After.ID}
 	}
-	rest, err := s.propertiesPage(ctx, f, cond, args, "p.id"+dir, f.Limit-len(out))
+	rest, err := s.propertiesPage(ctx, f, plan, cond, args, "p.id"+dir, f.Limit-len(out))
 	return append(out, rest...), err
 }
 
 // propertiesPage returns up to limit properties that pass the filters and
 // the keyset condition, in order.
-func (s *Store) propertiesPage(ctx context.Context, f ListFilter, keyset string, keyArgs []any, order string,
-	limit int) ([]realty.PropertySummary, error) {
-	inner, args := s.listIDs(f, keyset, keyArgs, order)
+func (s *Store) propertiesPage(ctx context.Context, f ListFilter, plan listPlan, keyset string, keyArgs []any,
+	order string, limit int) ([]realty.PropertySummary, error) {
+	inner, args := s.listIDs(f, plan, keyset, keyArgs, order)
 	rows := make([]summaryRow, 0, limit)
 	// The page's ids are cut in a derived table first (an index range scan
 	// on one of the (key, id) indexes), then joined: the join runs on at
@@ -206,7 +210,7 @@ func (s *Store) propertiesPage(ctx context.Context, f ListFilter, keyset string,
 
 // listIDs is the query of a page's ids (its LIMIT a last placeholder) and
 // its arguments: the filters and the keyset condition, in order.
-func (s *Store) listIDs(f ListFilter, keyset string, keyArgs []any, order string) (string, []any) {
+func (s *Store) listIDs(f ListFilter, plan listPlan, keyset string, keyArgs []any, order string) (string, []any) {
 	where, args := []string{keyset}, keyArgs
 	if f.CityKey != "" {
 		where, args = append(where, "p.city_key = ?"), append(args, f.CityKey)
@@ -229,34 +233,37 @@ func (s *Store) listIDs(f ListFilter, keyset string, keyArgs []any, order string
 			where, args = append(where, b.cond), append(args, b.v)
 		}
 	}
-	// Each feature on some room, checked per candidate property (its rooms
-	// by the (property_id, position) key, then the (room_id, feature) key):
-	// a page in an indexed order stops after its rows instead of listing
-	// every property that has the feature first (seconds at a million).
-	for _, ft := range f.Features {
-		where, args = append(where, `EXISTS (SELECT 1 FROM rooms r JOIN room_features f ON f.room_id = r.id
-			WHERE r.property_id = p.id AND f.feature = ?)`), append(args, ft)
-	}
 	if f.OwnerID != 0 {
 		where, args = append(where, "p.owner_id = ?"), append(args, f.OwnerID)
 	}
-	if len(f.Words) > 0 && s.dialect == migrations.SQLite && order == "p.id" && strings.HasPrefix(keyset, "p.id > ") {
-		// A word search in id order on SQLite walks the FTS5 matches in
-		// rowid order from the cursor, the other filters checked on each
-		// property by its key, and stops with the page: "id IN (every
-		// match)" read every match first (0.1 s for a common word at a
-		// million properties).
-		_, match := s.matchWords(f.Words)
-		where[0] = "property_search.rowid > ?"
-		return `SELECT p.id FROM property_search JOIN properties p ON p.id = property_search.rowid
-			WHERE property_search MATCH ? AND ` + strings.Join(where, " AND ") + ` ORDER BY property_search.rowid LIMIT ?`,
-			append([]any{match}, args...)
+	where, args = joinChecks(where, args, plan.ms, plan.driver)
+	from := "properties p"
+	if plan.driver >= 0 {
+		d := plan.ms[plan.driver]
+		// Joined in this order whatever the statistics say: both dialects
+		// otherwise walked the properties and looked each up in the matches.
+		join := map[string]string{migrations.SQLite: " CROSS JOIN ", migrations.MySQL: " STRAIGHT_JOIN "}[s.dialect]
+		from, args = "("+d.drive+") m"+join+"properties p ON p.id = m.property_id", append(slices.Clone(d.args), args...)
 	}
-	if len(f.Words) > 0 {
-		w, arg := s.matchWords(f.Words)
-		where, args = append(where, w), append(args, arg)
+	return `SELECT p.id FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
+}
+
+// listPlan is how a page meets its word and feature filters: each checked
+// on the candidates, but the one with driver's index, whose few matches
+// are the candidates.
+type listPlan struct {
+	ms     []membership
+	driver int
+}
+
+// plan chooses the list plan of a filter.
+func (s *Store) plan(ctx context.Context, f ListFilter) (listPlan, error) {
+	ms := memberships(f)
+	if len(ms) == 0 {
+		return listPlan{driver: -1}, nil
 	}
-	return `SELECT p.id FROM properties p WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
+	d, err := s.driver(ctx, ms)
+	return listPlan{ms, d}, err
 }
 
 // in adds "column IN (?, ...)" for the values, if there are any.
@@ -268,34 +275,6 @@ func in[T any](where []string, args []any, column string, values []T) ([]string,
 		args = append(args, v)
 	}
 	return append(where, column+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ")+")"), args
-}
-
-// matchWords is the condition of a word search, served by the text index of
-// the dialect (migration 0002): every word must start a word of the name or
-// description. Words are letters, digits and '_' only (realty.SearchWords),
-// so they need no escaping in either query syntax.
-func (s *Store) matchWords(words []string) (string, string) {
-	var b strings.Builder
-	for i, w := range words {
-		if s.dialect == migrations.SQLite {
-			if i > 0 {
-				b.WriteString(" AND ")
-			}
-			b.WriteString(`"` + w + `"*`)
-		} else {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString("+" + w + "*")
-		}
-	}
-	if s.dialect == migrations.SQLite {
-		// "id IN (every match)": SQLite lists the matches first (78 ms for
-		// a word in one property of six at a million). A correlated EXISTS
-		// was worse: SQLite ran the whole MATCH for each candidate.
-		return "p.id IN (SELECT rowid FROM property_search WHERE property_search MATCH ?)", b.String()
-	}
-	return "MATCH (p.name, p.description) AGAINST (? IN BOOLEAN MODE)", b.String()
 }
 
 // Property returns one property with its rooms, or ErrNotFound.
@@ -460,7 +439,11 @@ func (tx *Tx) InsertProperty(ctx context.Context, p PropertyRow) (int64, error) 
 		}
 		return 0, mapErr(err)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	return id, tx.insertWords(ctx, []propertyText{{id, p.Name, p.Description}})
 }
 
 // LockProperty returns a property's owner and version and, on MySQL, locks its
@@ -503,11 +486,18 @@ func (tx *Tx) UpdateProperty(ctx context.Context, id int64, p realty.PropertyPat
 	if p.Status != nil {
 		sets, args = append(sets, "status = ?"), append(args, *p.Status)
 	}
-	_, err := tx.tx.ExecContext(ctx, "UPDATE properties SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...)
-	return mapErr(err)
+	if _, err := tx.tx.ExecContext(ctx, "UPDATE properties SET "+strings.Join(sets, ", ")+" WHERE id = ?",
+		append(args, id)...); err != nil {
+		return mapErr(err)
+	}
+	if p.Name != nil || p.Description != nil {
+		return tx.reindexWords(ctx, id)
+	}
+	return nil
 }
 
-// DeleteProperty deletes a property; its rooms and features go with it (ON DELETE CASCADE).
+// DeleteProperty deletes a property; its rooms, features and words go with
+// it (ON DELETE CASCADE).
 func (tx *Tx) DeleteProperty(ctx context.Context, id int64) error {
 	_, err := tx.tx.ExecContext(ctx, "DELETE FROM properties WHERE id = ?", id)
 	return mapErr(err)
@@ -638,8 +628,13 @@ func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int6
 			}
 			return nil, err
 		}
-		for i := range block {
+		texts := make([]propertyText, len(block))
+		for i, p := range block {
 			ids = append(ids, first+int64(i))
+			texts[i] = propertyText{first + int64(i), p.Name, p.Description}
+		}
+		if err := tx.insertWords(ctx, texts); err != nil {
+			return nil, err
 		}
 	}
 	type roomRow struct {

@@ -51,6 +51,10 @@ type Store struct {
 	beforeCommit func(*Tx) error
 	// galera: the MySQL server is a node of a Galera cluster (wsrep_on).
 	galera bool
+	// rare: under this many matches a word or feature drives a list page
+	// (rareMatches; tests change it); counts: the matches last counted.
+	rare   int
+	counts matchCounts
 }
 
 // Open opens (and for SQLite creates) the database named by a URL:
@@ -157,7 +161,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.NumCPU())
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	s := &Store{dialect: migrations.SQLite, read: read, write: write, location: "sqlite:" + path, path: path}
+	s := &Store{dialect: migrations.SQLite, read: read, write: write, location: "sqlite:" + path, path: path,
+		rare: rareMatches}
 	// The writer connects first: it creates the file and switches it to WAL.
 	// Processes opening a new file at once can meet SQLITE_BUSY there, where
 	// SQLite does not wait (it would deadlock): connecting is retried.
@@ -259,7 +264,7 @@ func openMySQL(ctx context.Context, dbURL string) (*Store, error) {
 	txdb.SetMaxIdleConns(32)
 	txdb.SetConnMaxLifetime(3 * time.Minute)
 	txdb.SetConnMaxIdleTime(time.Minute)
-	s := &Store{dialect: migrations.MySQL, read: db, write: db, txdb: txdb, forUpdate: " FOR UPDATE",
+	s := &Store{dialect: migrations.MySQL, read: db, write: db, txdb: txdb, forUpdate: " FOR UPDATE", rare: rareMatches,
 		location: mysqlLocation(cfg), galera: galera}
 	if err := db.PingContext(ctx); err != nil {
 		s.Close()
@@ -383,10 +388,15 @@ func (s *Store) Writable(ctx context.Context) error {
 	return nil
 }
 
-// Migrate applies the pending migrations and returns them.
+// Migrate applies the pending migrations and returns them, then writes the
+// search words of properties that a migration left without (0007).
 func (s *Store) Migrate(ctx context.Context) ([]migrations.Migration, error) {
 	done, err := migrations.Up(ctx, s.write.DB, s.dialect)
-	return done, mapErr(err)
+	if err != nil {
+		return done, mapErr(err)
+	}
+	_, err = s.backfillWords(ctx)
+	return done, err
 }
 
 // Migrations lists every migration with when it was applied.

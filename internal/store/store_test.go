@@ -379,48 +379,70 @@ func TestPoolStatsNameEveryPool(t *testing.T) {
 	})
 }
 
-// TestSearchMigrationIndexesExistingProperties: properties stored before the
-// search index (migration 0002) existed are found once it is applied.
+// TestSearchMigrationIndexesExistingProperties: properties stored before
+// the word index (migration 0007) are found once Migrate has run: it writes
+// their words, a batch per transaction from the recorded position, and then
+// forgets the position.
 func TestSearchMigrationIndexesExistingProperties(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
 		st := testdb.Open(t, dialect)
-		// Back to the schema of 0001, with a property in it.
-		undo := []string{"DROP TRIGGER properties_search_insert", "DROP TRIGGER properties_search_update",
-			"DROP TRIGGER properties_search_delete", "DROP TABLE property_search"}
-		if dialect == migrations.MySQL {
-			// A copy drops InnoDB's hidden FTS_DOC_ID column as well, as
-			// a table of 0001 never had it (MariaDB 10.11 builds an empty
-			// index on a table that kept it, which no real upgrade meets).
-			undo = []string{"ALTER TABLE properties DROP INDEX properties_search_idx, " +
-				"MODIFY name VARCHAR(120) COLLATE utf8mb4_bin NOT NULL, " +
-				"MODIFY description TEXT COLLATE utf8mb4_bin NOT NULL, ALGORITHM = COPY"}
-		}
-		for _, q := range append(undo, "DELETE FROM schema_migrations WHERE version = 2") {
-			if err := st.ExecWriter(q); err != nil {
-				t.Fatal(err)
-			}
-		}
 		owner, err := st.CreateUser(ctx, user("old@example.com"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var id int64
-		err = st.InTx(ctx, func(tx *store.Tx) (err error) {
-			id, err = tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: "Vieille Maison",
-				Description: "Pierres et poutres d'époque", Type: "house", City: "Lyon", CityKey: "lyon",
-				At: time.Now().UTC()})
-			return err
-		})
-		if err != nil {
+		rows := make([]store.NewPropertyRow, 2500) // three batches
+		for i := range rows {
+			rows[i] = store.NewPropertyRow{PropertyRow: store.PropertyRow{OwnerID: owner, Name: fmt.Sprint("Maison ", i),
+				Description: "Pierres et poutres d'époque", Type: "house", City: "Lyon", CityKey: "lyon", At: time.Now().UTC()}}
+		}
+		rows[1234].Description = "Grange à rénover"
+		var ids []int64
+		if err := st.InTx(ctx, func(tx *store.Tx) (err error) { ids, err = tx.InsertProperties(ctx, rows); return err }); err != nil {
 			t.Fatal(err)
 		}
-		if done, err := st.Migrate(ctx); err != nil || len(done) != 1 || done[0].Version != 2 {
-			t.Fatalf("migrate = %v, %v; want 0002 applied", done, err)
+		// As 0007 leaves a database whose properties have no words yet.
+		for _, q := range []string{"DELETE FROM property_words",
+			"INSERT INTO search_backfill (name, next_id) VALUES ('property_words', 0)"} {
+			if err := st.ExecWriter(q); err != nil {
+				t.Fatal(err)
+			}
 		}
-		got, err := st.Properties(ctx, store.ListFilter{Words: realty.SearchWords("EPOQUE poutre"), Limit: 10})
-		if err != nil || len(got) != 1 || got[0].ID != id {
-			t.Errorf("search after the migration = %v, %v; want property %d", got, err, id)
+		find := func(q string) []realty.PropertySummary {
+			t.Helper()
+			got, err := st.Properties(ctx, store.ListFilter{Words: realty.SearchWords(q), Limit: 3000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		if got := find("grange"); len(got) != 0 {
+			t.Fatalf("found %d before the backfill", len(got))
+		}
+		if done, err := st.Migrate(ctx); err != nil || len(done) != 0 {
+			t.Fatalf("migrate = %v, %v; want nothing applied", done, err)
+		}
+		if got := find("GRANGE renover"); len(got) != 1 || got[0].ID != ids[1234] {
+			t.Errorf("search after the backfill = %v; want property %d", got, ids[1234])
+		}
+		if got := find("EPOQUE poutre"); len(got) != 2499 {
+			t.Errorf("%d properties of the other words; want 2499", len(got))
+		}
+		// A backfill stopped midway goes on from its position, and forgets
+		// it at the end: the next Migrate indexes nothing.
+		for _, q := range []string{"DELETE FROM property_words",
+			fmt.Sprint("INSERT INTO search_backfill (name, next_id) VALUES ('property_words', ", ids[1999], ")")} {
+			if err := st.ExecWriter(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 2 {
+			if _, err := st.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := find("poutres"); len(got) != 500 || got[0].ID != ids[2000] {
+				t.Fatalf("%d properties found after resuming past the 2000th; want the last 500", len(got))
+			}
 		}
 	})
 }
@@ -473,6 +495,87 @@ func TestBucketsDecideAsTheProcess(t *testing.T) {
 			if got.OK != want.OK || got.Remaining != want.Remaining || got.Limit != want.Limit ||
 				(got.Wait-want.Wait).Abs() > time.Millisecond || (got.Reset-want.Reset).Abs() > time.Millisecond {
 				t.Errorf("step %d: database %+v, process %+v", i, got, want)
+			}
+		}
+	})
+}
+
+// TestWordAndFeaturePlansAgree: a page met by checking each candidate's
+// words and features, and one driven by the matches of the rarest of them,
+// list the same properties in the same order, page after page, for every
+// order and with other filters.
+func TestWordAndFeaturePlansAgree(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		walk, drive := testdb.Open(t, dialect), testdb.Open(t, dialect)
+		walk.SetRareMatches(0)
+		drive.SetRareMatches(1 << 30)
+		descs := []string{"terrasse plein sud", "balcon et terrasses", "jardin calme", "Terrassé", "cave voûtée"}
+		feats := []string{"balcony", "garden", "view"}
+		for _, st := range []*store.Store{walk, drive} {
+			owner, err := st.CreateUser(ctx, user("plans@example.com"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := make([]store.NewPropertyRow, 300)
+			at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			for i := range rows {
+				price := realty.Price((i * 7919) % 50000 * 100)
+				r := store.NewPropertyRow{PropertyRow: store.PropertyRow{OwnerID: owner, Name: fmt.Sprint("Bien ", i),
+					Description: descs[i%len(descs)], Type: "house", City: []string{"Lyon", "Paris"}[i%2],
+					CityKey: []string{"lyon", "paris"}[i%2], At: at.Add(time.Duration(i%17) * time.Hour)}}
+				if i%4 != 0 {
+					sale := realty.Transaction("sale")
+					r.Transaction, r.Price = &sale, &price
+				}
+				for j := range i % 4 {
+					area := realty.Area(1000 + (i*31+j)%5000)
+					r.Rooms = append(r.Rooms, realty.NewRoom{Type: "bedroom", Area: &area,
+						Features: []string{feats[(i+j/2)%len(feats)]}}) // two rooms may share one
+				}
+				r.RoomCount, r.TotalArea = realty.RoomTotals(r.Rooms)
+				rows[i] = r
+			}
+			if err := st.InTx(ctx, func(tx *store.Tx) error { _, err := tx.InsertProperties(ctx, rows); return err }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list := func(st *store.Store, f store.ListFilter) []int64 {
+			t.Helper()
+			var ids []int64
+			f.Limit = 7
+			for range 100 {
+				page, err := st.Properties(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range page {
+					ids = append(ids, p.ID)
+				}
+				if len(page) < f.Limit {
+					return ids
+				}
+				sort := f.After.Sort
+				f.After = realty.KeyOf(sort, page[len(page)-1])
+				f.After.Sort = sort
+			}
+			t.Fatal("more than 100 pages")
+			return nil
+		}
+		for _, sort := range []realty.Sort{"", "price", "-price", "-area", "newest", "rooms"} {
+			for name, f := range map[string]store.ListFilter{
+				"q":                {Words: realty.SearchWords("terrass")},
+				"q two words":      {Words: realty.SearchWords("terrasse sud")},
+				"q, city":          {Words: realty.SearchWords("terrasse"), CityKey: "paris"},
+				"feature":          {Features: []string{"balcony"}},
+				"features":         {Features: []string{"balcony", "view"}},
+				"q, feature, city": {Words: realty.SearchWords("jardin"), Features: []string{"garden"}, CityKey: "lyon"},
+			} {
+				f.After.Sort = sort
+				got, want := list(walk, f), list(drive, f)
+				if len(want) == 0 || !slices.Equal(got, want) {
+					t.Errorf("%s by %q: walking the order gives %v, driving by the matches %v", name, sort, got, want)
+				}
 			}
 		}
 	})

@@ -8,9 +8,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Search limits: a word shorter than MinSearchWord is not indexed by MySQL's
-// FULLTEXT (innodb_ft_min_token_size) and is left out on both dialects; one
-// longer than MaxSearchWord is not indexed either (its token limit).
+// Search limits: a word shorter than MinSearchWord is left out of searches
+// and of the word index (as MySQL's FULLTEXT, which the search first used,
+// left it out); a searched word is at most MaxSearchWord long, and the index
+// keeps the first MaxSearchWord characters of longer words.
 const (
 	MaxSearch      = 200
 	MinSearchWord  = 3
@@ -42,8 +43,8 @@ func SearchWords(q string) []string {
 }
 
 // stopwords are the words of InnoDB's default stopword list that are long
-// enough to be searched: MySQL's FULLTEXT index leaves them out, so neither
-// dialect looks for them.
+// enough to be searched: left out, as when the search used MySQL's FULLTEXT
+// index, so that searches answer as they did.
 var stopwords = map[string]bool{"about": true, "are": true, "com": true, "for": true, "from": true, "how": true,
 	"that": true, "the": true, "this": true, "was": true, "what": true, "when": true, "where": true, "who": true,
 	"will": true, "with": true, "und": true, "www": true}
