@@ -1064,3 +1064,106 @@ func testErrorKinds(t *testing.T, e *env) {
 		}
 	}
 }
+
+// history lists every event of a property, newest first, page after page.
+func (e *env) history(id int64, limit int) []realty.PropertyEvent {
+	e.t.Helper()
+	var out []realty.PropertyEvent
+	f := realty.HistoryFilter{Limit: limit}
+	for range 100 {
+		page, err := e.anon().PropertyHistory(e.ctx, id, f)
+		if err != nil {
+			e.t.Fatalf("history of %d: %v", id, err)
+		}
+		out = append(out, page.Items...)
+		if page.NextCursor == "" {
+			return out
+		}
+		f.Cursor = page.NextCursor
+	}
+	e.t.Fatal("more than 100 pages of history")
+	return nil
+}
+
+// changed is an event's changes as "member: old -> new" lines.
+func changed(ev realty.PropertyEvent) []string {
+	out := []string{}
+	for _, c := range ev.Changes {
+		out = append(out, fmt.Sprintf("%s: %s -> %s", c.Member, c.Old, c.New))
+	}
+	return out
+}
+
+func testHistory(t *testing.T, e *env) {
+	alice, bob := e.register("Alice"), e.register("Bob")
+	p := e.create(alice, "Flat", "Paris")
+	name, price, sale := "Sunny flat", realty.Price(45_000_000), realty.Transaction("sale")
+	must[realty.Property](t, "rename")(alice.svc.UpdateProperty(e.ctx, p.ID,
+		realty.PropertyPatch{Name: &name, Transaction: realty.Value(sale), Price: realty.Value(price)}, 0))
+	room := must[realty.Room](t, "add room")(alice.svc.AddRoom(e.ctx, p.ID, realty.NewRoom{Type: "cellar",
+		Area: area("6")}, 0))
+	must[realty.Room](t, "update room")(alice.svc.UpdateRoom(e.ctx, p.ID, room.ID,
+		realty.RoomPatch{Area: realty.Value(*area("7.5")), Features: &[]string{"Dry"}}, 0))
+	must[int64](t, "remove room")(alice.svc.RemoveRoom(e.ctx, p.ID, p.Rooms[2].ID, 0))
+
+	// Refused writes leave no event: someone else's, a stale version, bad input.
+	for what, write := range writes(e, bob.svc, p) {
+		wantErr(t, "bob: "+what, write(), realty.ErrForbidden)
+	}
+	_, err := alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Name: &name}, 1)
+	wantErr(t, "stale version", err, realty.ErrPrecondition)
+	bad := realty.PropertyType("castle")
+	_, err = alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Type: &bad}, 0)
+	wantInvalid(t, "bad type", err, "type")
+	rented := realty.ListingStatus("rented")
+	_, err = alice.svc.UpdateProperty(e.ctx, p.ID, realty.PropertyPatch{Status: &rented}, 0)
+	wantInvalid(t, "rented sale", err, "status")
+
+	events := e.history(p.ID, 2)
+	var kinds []realty.EventKind
+	for i, ev := range events {
+		kinds = append(kinds, ev.Kind)
+		if ev.PropertyID != p.ID || ev.Actor != alice.Public() || ev.At.IsZero() || ev.Version != int64(5-i) {
+			t.Errorf("event %d = %s", i, describe(ev))
+		}
+	}
+	same(t, "kinds, newest first", kinds, []realty.EventKind{"room_removed", "room_updated", "room_added", "updated", "created"})
+	if t.Failed() {
+		return
+	}
+	// Members that were null and stay so are not changes.
+	same(t, "removed room", changed(events[0]), []string{`type: "bathroom" -> null`, `name: "" -> null`,
+		`description: "" -> null`, `features: [] -> null`})
+	if *events[0].RoomID != p.Rooms[2].ID || *events[1].RoomID != room.ID || *events[2].RoomID != room.ID ||
+		events[3].RoomID != nil {
+		t.Errorf("room ids of the events: %s", describe(events))
+	}
+	same(t, "room update", changed(events[1]), []string{`area: 6 -> 7.5`, `features: [] -> ["dry"]`})
+	same(t, "room added", changed(events[2]), []string{`type: null -> "cellar"`, `name: null -> ""`,
+		`area: null -> 6`, `description: null -> ""`, `features: null -> []`})
+	same(t, "update", changed(events[3]), []string{`name: "Flat" -> "Sunny flat"`, `transaction: null -> "sale"`,
+		`price: null -> 450000`})
+	created := changed(events[4])
+	if len(created) == 0 || created[0] != `name: null -> "Flat"` || !strings.HasPrefix(created[len(created)-1], "rooms: null -> [{") {
+		t.Errorf("created: %v", created)
+	}
+
+	// Anyone may read it; a missing property has none; deleting erases it.
+	must[realty.Page[realty.PropertyEvent]](t, "bob reads")(bob.svc.PropertyHistory(e.ctx, p.ID, realty.HistoryFilter{}))
+	_, err = e.anon().PropertyHistory(e.ctx, p.ID+1000, realty.HistoryFilter{})
+	wantErr(t, "missing property", err, realty.ErrNotFound)
+	_, err = e.anon().PropertyHistory(e.ctx, p.ID, realty.HistoryFilter{Cursor: "bm9wZQ"})
+	wantInvalid(t, "bad cursor", err, "cursor")
+	if err := alice.svc.DeleteProperty(e.ctx, p.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.anon().PropertyHistory(e.ctx, p.ID, realty.HistoryFilter{})
+	wantErr(t, "deleted property", err, realty.ErrNotFound)
+
+	// An import records one event per property.
+	got := must[[]int64](t, "import")(alice.svc.ImportProperties(e.ctx, []realty.NewProperty{sampleProperty("A", "Lyon")}))
+	imported := e.history(got[0], 0)
+	if len(imported) != 1 || imported[0].Kind != realty.EventImported || imported[0].Version != 1 {
+		t.Errorf("import history = %s", describe(imported))
+	}
+}

@@ -48,6 +48,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) ServiceFor) {
 		{"RoomMustBelongToProperty", testRoomBelongs},
 		{"RoomLimits", testRoomLimits},
 		{"ImportProperties", testImport},
+		{"History", testHistory},
 		{"CityPagination", testCityPagination},
 		{"ErrorKinds", testErrorKinds},
 	}

@@ -305,6 +305,23 @@ func (s *Server) removeRoom(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+func (s *Server) propertyHistory(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f := realty.HistoryFilter{Cursor: c.QueryParam("cursor")}
+	if f.Limit, err = queryLimit(c); err != nil {
+		return err
+	}
+	page, err := s.svc(c).PropertyHistory(c.Request().Context(), id, f)
+	if err != nil {
+		return err
+	}
+	linkNext(c, page.NextCursor)
+	return c.JSON(http.StatusOK, wirePage(page))
+}
+
 func (s *Server) cities(c echo.Context) error {
 	q := c.QueryParams()
 	f := realty.CityFilter{Prefix: q.Get("prefix"), Cursor: q.Get("cursor")}

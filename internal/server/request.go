@@ -120,7 +120,8 @@ func ifMatch(c echo.Context) (int64, error) {
 var queryParams = map[string][]string{
 	"/v1/properties": {"city", "type", "owner_id", "q", "status", "transaction", "min_price", "max_price",
 		"min_rooms", "max_rooms", "min_area", "max_area", "feature", "sort", "limit", "cursor"},
-	"/v1/cities": {"prefix", "limit", "cursor"},
+	"/v1/cities":                 {"prefix", "limit", "cursor"},
+	"/v1/properties/:id/history": {"limit", "cursor"},
 }
 
 // strictQuery refuses, with 400, a query parameter the route does not take:

@@ -165,6 +165,7 @@ func (s *Server) routes() {
 	get(v1.Add, "/properties/:id/rooms/:room_id", s.room)
 	v1.PATCH("/properties/:id/rooms/:room_id", s.updateRoom)
 	v1.DELETE("/properties/:id/rooms/:room_id", s.removeRoom)
+	get(v1.Add, "/properties/:id/history", s.propertyHistory)
 	get(v1.Add, "/cities", s.cities)
 }
 

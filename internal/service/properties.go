@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -20,15 +21,59 @@ func (s *actor) CreateProperty(ctx context.Context, in realty.NewProperty) (real
 	}
 	var out realty.Property
 	at := s.c.clock()
+	changes, err := newPropertyChanges(in)
+	if err != nil {
+		return realty.Property{}, err
+	}
 	err = s.c.st.InTx(ctx, func(tx *store.Tx) error {
 		id, roomIDs, err := insertProperty(ctx, tx, u.ID, in, at)
 		if err != nil {
 			return err
 		}
 		out = written(id, roomIDs, u, in, at)
-		return nil
+		return tx.InsertEvents(ctx, []store.EventRow{{PropertyID: id, Version: 1, ActorID: u.ID, At: at,
+			Kind: realty.EventCreated, Changes: changes}})
 	})
 	return out, err
+}
+
+// newPropertyChanges are the changes of a new property's event, as JSON:
+// every member and its rooms, from nothing.
+func newPropertyChanges(p realty.NewProperty) ([]byte, error) {
+	rooms := make([]realty.RoomMembers, len(p.Rooms))
+	for i, r := range p.Rooms {
+		features := r.Features
+		if features == nil {
+			features = []string{}
+		}
+		rooms[i] = realty.RoomMembers{Type: r.Type, Name: r.Name, Area: r.Area, Level: r.Level,
+			Description: r.Description, Features: features}
+	}
+	members := realty.PropertyMembers{Name: p.Name, Description: p.Description, Type: p.Type, City: p.City,
+		Transaction: p.Transaction, Price: p.Price, Currency: p.Currency, Status: p.Status}
+	return changesJSON(nil, struct {
+		realty.PropertyMembers
+		Rooms []realty.RoomMembers `json:"rooms"`
+	}{members, rooms})
+}
+
+// changesJSON is realty.Changes as the JSON an event stores.
+func changesJSON(old, new any) ([]byte, error) {
+	c, err := realty.Changes(old, new)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(c)
+}
+
+// event records a write of the acting user on a property.
+func event(ctx context.Context, tx *store.Tx, w ownedTx, kind realty.EventKind, roomID *int64, old, new any) error {
+	changes, err := changesJSON(old, new)
+	if err != nil {
+		return err
+	}
+	return tx.InsertEvents(ctx, []store.EventRow{{PropertyID: w.id, Version: w.version + 1, ActorID: w.actor,
+		At: w.at, Kind: kind, RoomID: roomID, Changes: changes}})
 }
 
 // insertProperty writes a normalized, validated property and its rooms, and
@@ -90,13 +135,25 @@ func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) (
 		return n
 	}
 	rows := make([]store.NewPropertyRow, len(in))
+	events := make([]store.EventRow, len(in))
 	for i, p := range in {
 		rows[i] = store.NewPropertyRow{PropertyRow: propertyRow(u.ID, p, now), Rooms: p.Rooms}
+		changes, err := newPropertyChanges(p)
+		if err != nil {
+			return nil, err
+		}
+		events[i] = store.EventRow{Version: 1, ActorID: u.ID, At: now, Kind: realty.EventImported, Changes: changes}
 	}
 	done, err := s.c.st.InChunks(ctx, len(in), weight, func(tx *store.Tx, from, to int) error {
 		chunk, err := tx.InsertProperties(ctx, rows[from:to])
+		if err != nil {
+			return err
+		}
 		copy(ids[from:], chunk)
-		return err
+		for i := from; i < to; i++ {
+			events[i].PropertyID = ids[i]
+		}
+		return tx.InsertEvents(ctx, events[from:to])
 	})
 	if err != nil && done > 0 {
 		return nil, fmt.Errorf("the import stopped after %d of %d properties: properties[0] to properties[%d] "+
@@ -141,7 +198,7 @@ func (s *actor) Properties(ctx context.Context, f realty.PropertyFilter) (realty
 // locked, that the acting user owns it and that ifVersion (when not 0) is its
 // current version, which fn is given. Every write to a property or its rooms
 // goes through here.
-func (s *actor) ownedWrite(ctx context.Context, id, ifVersion int64, validate func() error, fn func(tx *store.Tx, version int64) error) error {
+func (s *actor) ownedWrite(ctx context.Context, id, ifVersion int64, validate func() error, fn func(tx *store.Tx, w ownedTx) error) error {
 	u, err := s.writer(ctx, 1)
 	if err != nil {
 		return err
@@ -164,44 +221,50 @@ func (s *actor) ownedWrite(ctx context.Context, id, ifVersion int64, validate fu
 			return fmt.Errorf("property %d is at version %d, not %d: it changed since you read it: %w",
 				id, version, ifVersion, realty.ErrPrecondition)
 		}
-		return fn(tx, version)
+		return fn(tx, ownedTx{id: id, version: version, actor: u.ID, at: s.c.clock()})
 	})
+}
+
+// ownedTx is a write under way on a property: its current version (the
+// write makes the next one), who writes and when.
+type ownedTx struct {
+	id, version, actor int64
+	at                 time.Time
 }
 
 func (s *actor) UpdateProperty(ctx context.Context, id int64, in realty.PropertyPatch, ifVersion int64) (realty.Property, error) {
 	in = in.Normalized()
 	var out realty.Property
-	err := s.ownedWrite(ctx, id, ifVersion, in.Validate, func(tx *store.Tx, _ int64) error {
-		if in.Transaction.Set || in.Price.Set || in.Currency != nil || in.Status != nil {
-			// The terms are checked together, as the patch leaves them.
-			cur, err := tx.Property(ctx, id)
-			if err != nil {
-				return err
-			}
-			terms := realty.Terms{Transaction: cur.Transaction, Price: cur.Price, Currency: cur.Currency, Status: cur.Status}
-			if err := terms.Apply(in).Check(); err != nil {
-				return err
-			}
+	err := s.ownedWrite(ctx, id, ifVersion, in.Validate, func(tx *store.Tx, w ownedTx) error {
+		cur, err := tx.Property(ctx, id)
+		if err != nil || in.Empty() {
+			out = cur
+			return err
 		}
-		if !in.Empty() {
-			key := ""
-			if in.City != nil {
-				key = realty.CityKey(*in.City)
-			}
-			if err := tx.UpdateProperty(ctx, id, in, key, s.c.clock()); err != nil {
-				return err
-			}
+		// The terms are checked together, as the patch leaves them.
+		terms := realty.Terms{Transaction: cur.Transaction, Price: cur.Price, Currency: cur.Currency, Status: cur.Status}
+		if err := terms.Apply(in).Check(); err != nil {
+			return err
 		}
-		var err error
-		out, err = tx.Property(ctx, id)
-		return err
+		key := ""
+		if in.City != nil {
+			key = realty.CityKey(*in.City)
+		}
+		if err := tx.UpdateProperty(ctx, id, in, key, w.at); err != nil {
+			return err
+		}
+		if out, err = tx.Property(ctx, id); err != nil {
+			return err
+		}
+		return event(ctx, tx, w, realty.EventUpdated, nil, realty.MembersOf(cur.PropertySummary),
+			realty.MembersOf(out.PropertySummary))
 	})
 	return out, err
 }
 
 func (s *actor) DeleteProperty(ctx context.Context, id int64, ifVersion int64) error {
-	return s.ownedWrite(ctx, id, ifVersion, noInput, func(tx *store.Tx, _ int64) error {
-		return tx.DeleteProperty(ctx, id)
+	return s.ownedWrite(ctx, id, ifVersion, noInput, func(tx *store.Tx, _ ownedTx) error {
+		return tx.DeleteProperty(ctx, id) // and its history (ON DELETE CASCADE)
 	})
 }
 
@@ -210,7 +273,7 @@ func noInput() error { return nil }
 func (s *actor) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom, ifVersion int64) (realty.Room, error) {
 	in = in.Normalized()
 	var out realty.Room
-	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, version int64) error {
+	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, w ownedTx) error {
 		n, last, err := tx.RoomSlots(ctx, propertyID)
 		if err != nil {
 			return err
@@ -222,12 +285,14 @@ func (s *actor) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom
 		if err != nil {
 			return err
 		}
-		if err := tx.TouchProperty(ctx, propertyID, s.c.clock()); err != nil {
+		if err := tx.TouchProperty(ctx, propertyID, w.at); err != nil {
 			return err
 		}
-		out, err = tx.Room(ctx, ids[0])
-		out.PropertyVersion = version + 1 // TouchProperty's increment, under the row lock
-		return err
+		if out, err = tx.Room(ctx, ids[0]); err != nil {
+			return err
+		}
+		out.PropertyVersion = w.version + 1 // TouchProperty's increment, under the row lock
+		return event(ctx, tx, w, realty.EventRoomAdded, &out.ID, nil, realty.RoomMembersOf(out))
 	})
 	return out, err
 }
@@ -235,38 +300,48 @@ func (s *actor) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom
 func (s *actor) UpdateRoom(ctx context.Context, propertyID, roomID int64, in realty.RoomPatch, ifVersion int64) (realty.Room, error) {
 	in = in.Normalized()
 	var out realty.Room
-	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, version int64) error {
+	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, w ownedTx) error {
 		if err := tx.RoomOf(ctx, propertyID, roomID); err != nil {
 			return err
 		}
-		if !in.Empty() {
-			version++ // TouchProperty's increment, under the row lock
-			if err := tx.UpdateRoom(ctx, roomID, in); err != nil {
-				return err
-			}
-			if err := tx.TouchProperty(ctx, propertyID, s.c.clock()); err != nil {
-				return err
-			}
+		old, err := tx.Room(ctx, roomID)
+		if err != nil || in.Empty() {
+			out, out.PropertyVersion = old, w.version
+			return err
 		}
-		var err error
-		out, err = tx.Room(ctx, roomID)
-		out.PropertyVersion = version
-		return err
+		if err := tx.UpdateRoom(ctx, roomID, in); err != nil {
+			return err
+		}
+		if err := tx.TouchProperty(ctx, propertyID, w.at); err != nil {
+			return err
+		}
+		if out, err = tx.Room(ctx, roomID); err != nil {
+			return err
+		}
+		out.PropertyVersion = w.version + 1 // TouchProperty's increment, under the row lock
+		return event(ctx, tx, w, realty.EventRoomUpdated, &roomID, realty.RoomMembersOf(old), realty.RoomMembersOf(out))
 	})
 	return out, err
 }
 
 func (s *actor) RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) (int64, error) {
 	var newVersion int64
-	err := s.ownedWrite(ctx, propertyID, ifVersion, noInput, func(tx *store.Tx, version int64) error {
+	err := s.ownedWrite(ctx, propertyID, ifVersion, noInput, func(tx *store.Tx, w ownedTx) error {
 		if err := tx.RoomOf(ctx, propertyID, roomID); err != nil {
+			return err
+		}
+		old, err := tx.Room(ctx, roomID)
+		if err != nil {
 			return err
 		}
 		if err := tx.DeleteRoom(ctx, roomID); err != nil {
 			return err
 		}
-		newVersion = version + 1 // TouchProperty's increment, under the row lock
-		return tx.TouchProperty(ctx, propertyID, s.c.clock())
+		newVersion = w.version + 1 // TouchProperty's increment, under the row lock
+		if err := tx.TouchProperty(ctx, propertyID, w.at); err != nil {
+			return err
+		}
+		return event(ctx, tx, w, realty.EventRoomRemoved, &roomID, realty.RoomMembersOf(old), nil)
 	})
 	return newVersion, err
 }
@@ -292,6 +367,28 @@ func (s *actor) Cities(ctx context.Context, f realty.CityFilter) (realty.Page[re
 	page.Items = make([]realty.CityCount, len(rows))
 	for i, r := range rows {
 		page.Items[i] = r.CityCount
+	}
+	return page, nil
+}
+
+func (s *actor) PropertyHistory(ctx context.Context, id int64, f realty.HistoryFilter) (realty.Page[realty.PropertyEvent], error) {
+	var page realty.Page[realty.PropertyEvent]
+	f, err := f.Validate()
+	if err != nil {
+		return page, err
+	}
+	before, err := decodeHistoryCursor(f.Cursor)
+	if err != nil {
+		return page, err
+	}
+	items, err := s.c.st.PropertyEvents(ctx, id, before, f.Limit+1)
+	if err != nil {
+		return page, err
+	}
+	page.Items = items
+	if len(items) > f.Limit { // one more than asked: there is a next page
+		page.Items = items[:f.Limit]
+		page.NextCursor = encodeHistoryCursor(page.Items[f.Limit-1].ID)
 	}
 	return page, nil
 }

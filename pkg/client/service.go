@@ -180,3 +180,17 @@ func (c *Client) Cities(ctx context.Context, f realty.CityFilter) (realty.Page[r
 	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/cities", query: q}, &page)
 	return page, err
 }
+
+// PropertyHistory lists a property's events, newest first.
+func (c *Client) PropertyHistory(ctx context.Context, propertyID int64, f realty.HistoryFilter) (realty.Page[realty.PropertyEvent], error) {
+	q := url.Values{}
+	if f.Limit != 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	if f.Cursor != "" {
+		q.Set("cursor", f.Cursor)
+	}
+	var page realty.Page[realty.PropertyEvent]
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/properties/" + id(propertyID) + "/history", query: q}, &page)
+	return page, err
+}

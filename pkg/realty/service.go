@@ -48,6 +48,9 @@ type Service interface {
 	// RemoveRoom removes a room of the owner's property and returns the
 	// property's new version.
 	RemoveRoom(ctx context.Context, propertyID, roomID int64, ifVersion int64) (int64, error)
+	// PropertyHistory lists the events of a property's history, newest
+	// first, a page at a time: anybody who can read the property can.
+	PropertyHistory(ctx context.Context, id int64, f HistoryFilter) (Page[PropertyEvent], error)
 	// Cities lists the cities that have properties, with their counts, in
 	// the order of their keys, a page at a time.
 	Cities(ctx context.Context, f CityFilter) (Page[CityCount], error)
