@@ -23,7 +23,7 @@ func newPropertyCmd(f *Factory) *cobra.Command {
 		Args:    noArgs,
 	}
 	cmd.AddCommand(NewCmdPropertyList(f, nil), newPropertyShowCmd(f), NewCmdPropertyCreate(f, nil),
-		NewCmdPropertyUpdate(f, nil), newPropertyDeleteCmd(f))
+		NewCmdPropertyUpdate(f, nil), newPropertyDeleteCmd(f), newPropertyHistoryCmd(f))
 	return cmd
 }
 
