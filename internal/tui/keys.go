@@ -10,7 +10,7 @@ type keyMap struct {
 	Edit, AddRoom, EditRoom, DelRoom, Del   key.Binding
 	Next, Prev, Submit, Yes, No             key.Binding
 	Register, Profile, Password, Logout     key.Binding
-	Mine, Search, Filters                   key.Binding
+	Mine, Search, Filters, History          key.Binding
 }
 
 func newKeys() keyMap {
@@ -48,6 +48,7 @@ func newKeys() keyMap {
 		Password: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "password")),
 		Logout:   key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "log out")),
 		Mine:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mine")),
+		History:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 	}
 }
 

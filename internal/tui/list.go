@@ -326,6 +326,29 @@ func slicesDelete(cols []column, title string) []column {
 	return out
 }
 
+// headerLine is a table's header, a line.
+func headerLine(cols []column) string {
+	head := make([]string, len(cols))
+	for i, c := range cols {
+		head[i] = cell(c.title, c)
+	}
+	return headerStyle.Render(strings.Join(head, " ")) + "\n"
+}
+
+// rowLine is a table's row of values in the columns' order, a line,
+// highlighted when selected.
+func rowLine(cols []column, vals []string, selected bool) string {
+	line := make([]string, len(cols))
+	for j, c := range cols {
+		line[j] = cell(vals[j], c)
+	}
+	row := strings.Join(line, " ")
+	if selected {
+		row = selectedStyle.Render(row)
+	}
+	return row + "\n"
+}
+
 func cell(s string, c column) string {
 	s = strings.Map(func(r rune) rune {
 		if r < ' ' {
@@ -428,11 +451,7 @@ func (m *Model) searchLine() string {
 func (m *Model) listView() string {
 	cols := m.columns()
 	var b strings.Builder
-	head := make([]string, len(cols))
-	for i, c := range cols {
-		head[i] = cell(c.title, c)
-	}
-	b.WriteString(headerStyle.Render(strings.Join(head, " ")) + "\n")
+	b.WriteString(headerLine(cols))
 	l := &m.list
 	rows := m.tableRows()
 	if len(l.items) == 0 {
@@ -445,16 +464,12 @@ func (m *Model) listView() string {
 		return b.String()
 	}
 	for i := l.offset; i < min(len(l.items), l.offset+rows); i++ {
-		vals := m.summaryCells(l.items[i])
-		line := make([]string, len(cols))
+		byTitle := m.summaryCells(l.items[i])
+		vals := make([]string, len(cols))
 		for j, c := range cols {
-			line[j] = cell(vals[c.title], c)
+			vals[j] = byTitle[c.title]
 		}
-		row := strings.Join(line, " ")
-		if i == l.cursor {
-			row = selectedStyle.Render(row)
-		}
-		b.WriteString(row + "\n")
+		b.WriteString(rowLine(cols, vals, i == l.cursor))
 	}
 	return b.String()
 }

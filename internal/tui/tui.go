@@ -119,6 +119,12 @@ type (
 		p   realty.Property
 		err error
 	}
+	historyMsg struct {
+		id   int64
+		more bool // a next page, to append
+		page realty.Page[realty.PropertyEvent]
+		err  error
+	}
 	citiesMsg struct {
 		prefix string // what the page was asked for
 		more   bool   // a next page, to append
@@ -239,6 +245,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onPage(msg)
 	case propertyMsg:
 		return m, m.onProperty(msg)
+	case historyMsg:
+		m.onHistory(msg)
+		return m, nil
 	case citiesMsg:
 		m.onCities(msg)
 		return m, nil

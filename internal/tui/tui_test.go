@@ -814,3 +814,33 @@ func TestFilterPanel(t *testing.T) {
 		d.keys("x").want("Filters cleared", "4 properties", "Not listed")
 	})
 }
+
+func TestHistoryOfAProperty(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		ctx := context.Background()
+		p := w.create(w.alice, "Flat", "Lyon", realty.NewRoom{Type: "bedroom"})
+		alice := w.svcFor(w.alice)
+		for i := range 120 { // more than a page of history
+			name := fmt.Sprint("Flat ", i+1)
+			if _, err := alice.UpdateProperty(ctx, p.ID, realty.PropertyPatch{Name: &name}, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d := w.open(w.alice)
+		d.keys("enter").want("Property 1", "h history")
+		d.keys("h").want("KIND", "updated", "Alice Martin", `name: "Flat 119" -> "Flat 1…`, "Version 121, updated",
+			`name: "Flat 119" → "Flat 120"`, "↓ for older events", "esc/h rooms")
+		d.keys("down").want(`name: "Flat 118" → "Flat 119"`)
+		for range 130 { // to the end: the older page is loaded on the way
+			d.keys("down")
+		}
+		d.want("Version 1, created", `name: null → "Flat"`, `city: null → "Lyon"`)
+		d.wantNot("↓ for older events")
+		// A write of ours shows at the top; esc goes back to the rooms.
+		d.keys("esc").want("TYPE", "bedroom")
+		d.keys("h").want("Version 121, updated")
+		d.keys("esc", "e").want("Edit property 1").clear().typ("Loft").keys("ctrl+s").want("Saved")
+		d.keys("h").want("Version 122, updated", `name: "Flat 120" → "Loft"`)
+	})
+}
