@@ -1167,3 +1167,36 @@ func testHistory(t *testing.T, e *env) {
 		t.Errorf("import history = %s", describe(imported))
 	}
 }
+
+// testListWithRooms: a page with rooms lists what the page without lists,
+// each property as a get returns it, its rooms included.
+func testListWithRooms(t *testing.T, e *env) {
+	alice := e.register("Alice")
+	var want []int64
+	for i := range 7 {
+		in := sampleProperty(fmt.Sprint("P", i), []string{"Lyon", "Paris"}[i%2])
+		in.Rooms = in.Rooms[:i%4]
+		want = append(want, must[realty.Property](t, "create")(alice.svc.CreateProperty(e.ctx, in)).ID)
+	}
+	f := realty.PropertyFilter{City: "lyon", Limit: 3, Sort: "-rooms"}
+	var got []int64
+	for range 10 {
+		plain := must[realty.Page[realty.PropertySummary]](t, "list")(e.anon().Properties(e.ctx, f))
+		page := must[realty.Page[realty.Property]](t, "list with rooms")(e.anon().PropertiesWithRooms(e.ctx, f))
+		if page.NextCursor != plain.NextCursor || len(page.Items) != len(plain.Items) {
+			t.Fatalf("with rooms: %d items, cursor %q; without: %d, %q", len(page.Items), page.NextCursor,
+				len(plain.Items), plain.NextCursor)
+		}
+		for i, p := range page.Items {
+			same(t, "summary", p.PropertySummary, plain.Items[i])
+			same(t, "property with rooms", p, e.get(p.ID))
+			got = append(got, p.ID)
+		}
+		if f.Cursor = page.NextCursor; f.Cursor == "" {
+			break
+		}
+	}
+	if len(got) != 4 {
+		t.Errorf("listed %v of %v", got, want)
+	}
+}

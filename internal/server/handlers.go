@@ -128,6 +128,18 @@ func (s *Server) listProperties(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	switch c.QueryParam("include") {
+	case "":
+	case "rooms": // each property with its rooms: one more query a page
+		page, err := s.svc(c).PropertiesWithRooms(c.Request().Context(), f)
+		if err != nil {
+			return err
+		}
+		linkNext(c, page.NextCursor)
+		return c.JSON(http.StatusOK, wirePage(page))
+	default:
+		return realty.Invalid("include", "must be rooms")
+	}
 	page, err := s.svc(c).Properties(c.Request().Context(), f)
 	if err != nil {
 		return err

@@ -119,7 +119,7 @@ func ifMatch(c echo.Context) (int64, error) {
 // template); every other route takes none.
 var queryParams = map[string][]string{
 	"/v1/properties": {"city", "type", "owner_id", "q", "status", "transaction", "min_price", "max_price",
-		"min_rooms", "max_rooms", "min_area", "max_area", "feature", "sort", "limit", "cursor"},
+		"min_rooms", "max_rooms", "min_area", "max_area", "feature", "sort", "limit", "cursor", "include"},
 	"/v1/cities":                 {"prefix", "limit", "cursor"},
 	"/v1/properties/:id/history": {"limit", "cursor"},
 }

@@ -194,6 +194,15 @@ func (s *actor) Properties(ctx context.Context, f realty.PropertyFilter) (realty
 	return page, nil
 }
 
+func (s *actor) PropertiesWithRooms(ctx context.Context, f realty.PropertyFilter) (realty.Page[realty.Property], error) {
+	page, err := s.Properties(ctx, f)
+	if err != nil {
+		return realty.Page[realty.Property]{}, err
+	}
+	items, err := s.c.st.WithRooms(ctx, page.Items)
+	return realty.Page[realty.Property]{Items: items, NextCursor: page.NextCursor}, err
+}
+
 // ownedWrite runs fn in a transaction after checking, with the property's row
 // locked, that the acting user owns it and that ifVersion (when not 0) is its
 // current version, which fn is given. Every write to a property or its rooms

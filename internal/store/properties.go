@@ -292,7 +292,7 @@ func property(ctx context.Context, q queryer, id int64) (realty.Property, error)
 	if err := row.scan(q.QueryRowxContext(ctx, summarySelect+" WHERE p.id = ?", id)); err != nil {
 		return realty.Property{}, fmt.Errorf("property %d: %w", id, mapErr(err))
 	}
-	rooms, err := roomsOf(ctx, q, "r.property_id = ?", id)
+	rooms, _, err := roomsOf(ctx, q, "r.property_id = ?", id)
 	if err != nil {
 		return realty.Property{}, err
 	}
@@ -305,6 +305,7 @@ func property(ctx context.Context, q queryer, id int64) (realty.Property, error)
 // roomRow is a room joined with one of its features (NULL when it has none).
 type roomRow struct {
 	ID          int64           `db:"id"`
+	PropertyID  int64           `db:"property_id"`
 	Type        realty.RoomType `db:"type"`
 	Name        string          `db:"name"`
 	Area        *realty.Area    `db:"area"`
@@ -315,31 +316,34 @@ type roomRow struct {
 
 // roomsOf reads rooms with their features in one query, whatever their
 // number: a room comes once per feature (once with none), in position
-// order. PropertyVersion is the caller's to set.
-func roomsOf(ctx context.Context, q queryer, where string, arg int64) ([]realty.Room, error) {
-	res, err := q.QueryxContext(ctx, `SELECT r.id, r.type, r.name, r.area, r.level, r.description, f.feature
+// order of each property, the properties in id order. It returns each
+// room's property id alongside. PropertyVersion is the caller's to set.
+func roomsOf(ctx context.Context, q queryer, where string, args ...any) ([]realty.Room, []int64, error) {
+	res, err := q.QueryxContext(ctx, `SELECT r.id, r.property_id, r.type, r.name, r.area, r.level, r.description, f.feature
 		FROM rooms r LEFT JOIN room_features f ON f.room_id = r.id
-		WHERE `+where+` ORDER BY r.position`, arg)
+		WHERE `+where+` ORDER BY r.property_id, r.position`, args...)
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, nil, mapErr(err)
 	}
 	defer res.Close()
 	var rows []roomRow
 	for res.Next() {
 		var r roomRow
-		if err := res.Scan(&r.ID, &r.Type, &r.Name, &r.Area, &r.Level, &r.Description, &r.Feature); err != nil {
-			return nil, mapErr(err)
+		if err := res.Scan(&r.ID, &r.PropertyID, &r.Type, &r.Name, &r.Area, &r.Level, &r.Description, &r.Feature); err != nil {
+			return nil, nil, mapErr(err)
 		}
 		rows = append(rows, r)
 	}
 	if err := res.Err(); err != nil {
-		return nil, mapErr(err)
+		return nil, nil, mapErr(err)
 	}
 	rooms := make([]realty.Room, 0, len(rows))
+	var owners []int64
 	for _, r := range rows {
 		if n := len(rooms); n == 0 || rooms[n-1].ID != r.ID {
 			rooms = append(rooms, realty.Room{ID: r.ID, Type: r.Type, Name: r.Name, Area: r.Area, Level: r.Level,
 				Description: r.Description, Features: []string{}})
+			owners = append(owners, r.PropertyID)
 		}
 		if r.Feature != nil {
 			last := &rooms[len(rooms)-1]
@@ -349,12 +353,38 @@ func roomsOf(ctx context.Context, q queryer, where string, arg int64) ([]realty.
 	for i := range rooms { // sorted here: ordering by feature in SQL made MariaDB sort the join
 		slices.Sort(rooms[i].Features)
 	}
-	return rooms, nil
+	return rooms, owners, nil
+}
+
+// WithRooms returns the properties of a page with their rooms, read in one
+// query for the whole page.
+func (s *Store) WithRooms(ctx context.Context, page []realty.PropertySummary) ([]realty.Property, error) {
+	out := make([]realty.Property, len(page))
+	if len(page) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(page))
+	at := make(map[int64]int, len(page))
+	for i, p := range page {
+		ids[i], at[p.ID] = p.ID, i
+		out[i] = realty.Property{PropertySummary: p, Rooms: []realty.Room{}}
+	}
+	where, args := in(nil, nil, "r.property_id", ids)
+	rooms, owners, err := roomsOf(ctx, s.read, where[0], args...)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range rooms {
+		p := &out[at[owners[i]]]
+		r.PropertyVersion = p.Version
+		p.Rooms = append(p.Rooms, r)
+	}
+	return out, nil
 }
 
 // Room reads one room inside the transaction.
 func (tx *Tx) Room(ctx context.Context, roomID int64) (realty.Room, error) {
-	rooms, err := roomsOf(ctx, tx.tx, "r.id = ?", roomID)
+	rooms, _, err := roomsOf(ctx, tx.tx, "r.id = ?", roomID)
 	if err != nil {
 		return realty.Room{}, err
 	}

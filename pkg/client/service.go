@@ -84,6 +84,22 @@ func (c *Client) Property(ctx context.Context, propertyID int64) (realty.Propert
 
 // Properties lists a page of properties.
 func (c *Client) Properties(ctx context.Context, f realty.PropertyFilter) (realty.Page[realty.PropertySummary], error) {
+	var p realty.Page[realty.PropertySummary]
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/properties", query: listQuery(f)}, &p)
+	return p, err
+}
+
+// PropertiesWithRooms lists properties with their rooms (include=rooms).
+func (c *Client) PropertiesWithRooms(ctx context.Context, f realty.PropertyFilter) (realty.Page[realty.Property], error) {
+	q := listQuery(f)
+	q.Set("include", "rooms")
+	var p realty.Page[realty.Property]
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/properties", query: q}, &p)
+	return p, err
+}
+
+// listQuery is the list route's query of a filter.
+func listQuery(f realty.PropertyFilter) url.Values {
 	q := url.Values{}
 	for k, v := range map[string]string{"city": f.City, "q": f.Search, "transaction": string(f.Transaction),
 		"sort": string(f.Sort), "cursor": f.Cursor} {
@@ -121,9 +137,7 @@ func (c *Client) Properties(ctx context.Context, f realty.PropertyFilter) (realt
 			q.Set(k, v.String())
 		}
 	}
-	var p realty.Page[realty.PropertySummary]
-	err := c.do(ctx, request{method: http.MethodGet, path: "/v1/properties", query: q}, &p)
-	return p, err
+	return q
 }
 
 // UpdateProperty changes the owner's property (If-Match when ifVersion > 0).

@@ -36,6 +36,9 @@ type Service interface {
 	Property(ctx context.Context, id int64) (Property, error)
 	// Properties lists properties, filtered and paged by keyset.
 	Properties(ctx context.Context, f PropertyFilter) (Page[PropertySummary], error)
+	// PropertiesWithRooms lists properties as Properties does, each with its
+	// rooms (the list's include=rooms): one more query a page, for exports.
+	PropertiesWithRooms(ctx context.Context, f PropertyFilter) (Page[Property], error)
 	// UpdateProperty changes the owner's property. A non-zero ifVersion must be
 	// the current version (ErrPrecondition otherwise).
 	UpdateProperty(ctx context.Context, id int64, in PropertyPatch, ifVersion int64) (Property, error)
