@@ -195,6 +195,24 @@ func TestCityValidation(t *testing.T) {
 	}
 }
 
+func TestDescriptionsEndLinesWithLF(t *testing.T) {
+	for in, want := range map[string]string{
+		" a\r\nb\rc\n\n d ": "a\nb\nc\n\n d",
+		"\r\n":              "",
+		"plain":             "plain",
+	} {
+		if got := realty.NormalizeDescription(in); got != want {
+			t.Errorf("NormalizeDescription(%q) = %q, want %q", in, got, want)
+		}
+	}
+	p := realty.NewProperty{Description: "a\r\nb", Rooms: []realty.NewRoom{{Description: "c\rd"}}}.Normalized()
+	d := "e\r\n"
+	patch := realty.RoomPatch{Description: &d}.Normalized()
+	if p.Description != "a\nb" || p.Rooms[0].Description != "c\nd" || *patch.Description != "e" {
+		t.Errorf("normalized: %q, %q, %q", p.Description, p.Rooms[0].Description, *patch.Description)
+	}
+}
+
 func TestNormalizeEmailNFC(t *testing.T) {
 	t.Parallel()
 	if a, b := realty.NormalizeEmail(" Ren\u00e9@Example.com"), realty.NormalizeEmail("RENE\u0301@example.COM "); a != b {

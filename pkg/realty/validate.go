@@ -125,7 +125,7 @@ func (in PasswordChange) Validate() error {
 // Normalized trims the property's fields and normalizes its rooms.
 func (in NewProperty) Normalized() NewProperty {
 	in.Name = strings.TrimSpace(in.Name)
-	in.Description = strings.TrimSpace(in.Description)
+	in.Description = NormalizeDescription(in.Description)
 	in.City = NormalizeCity(in.City)
 	in.Currency = NormalizeCurrency(in.Currency)
 	if in.Status == "" {
@@ -137,6 +137,16 @@ func (in NewProperty) Normalized() NewProperty {
 	}
 	in.Rooms = rooms
 	return in
+}
+
+// NormalizeDescription trims a description and ends its lines with LF
+// alone (CRLF and CR as a browser's form or a spreadsheet sends them), so
+// that every format, CSV included, gives it back as stored.
+func NormalizeDescription(s string) string {
+	if strings.Contains(s, "\r") {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	}
+	return strings.TrimSpace(s)
 }
 
 // Validate checks every field of a normalized NewProperty, rooms included.
@@ -159,7 +169,7 @@ func (in NewProperty) Validate() error {
 // Normalized trims the room's texts and normalizes its features.
 func (in NewRoom) Normalized() NewRoom {
 	in.Name = strings.TrimSpace(in.Name)
-	in.Description = strings.TrimSpace(in.Description)
+	in.Description = NormalizeDescription(in.Description)
 	in.Features = NormalizeFeatures(in.Features)
 	return in
 }
@@ -186,7 +196,7 @@ func (in PropertyPatch) Normalized() PropertyPatch {
 		in.Name = ptr(strings.TrimSpace(*in.Name))
 	}
 	if in.Description != nil {
-		in.Description = ptr(strings.TrimSpace(*in.Description))
+		in.Description = ptr(NormalizeDescription(*in.Description))
 	}
 	if in.City != nil {
 		in.City = ptr(NormalizeCity(*in.City))
@@ -236,7 +246,7 @@ func (in RoomPatch) Normalized() RoomPatch {
 		in.Name = ptr(strings.TrimSpace(*in.Name))
 	}
 	if in.Description != nil {
-		in.Description = ptr(strings.TrimSpace(*in.Description))
+		in.Description = ptr(NormalizeDescription(*in.Description))
 	}
 	if in.Features != nil {
 		in.Features = ptr(NormalizeFeatures(*in.Features))
