@@ -29,6 +29,7 @@ func TestParseRoomSpec(t *testing.T) {
 		"bedroom,colour=blue":      "unknown key",
 		"bedroom,Salon":            "is not key=value",
 		"bedroom\nkitchen":         "one line",
+		"bedroom,name=a\nb":        "one line",
 		`bedroom,"name=unfinished`: "write it as",
 	} {
 		_, err := cli.ParseRoomSpec(spec)
@@ -105,7 +106,8 @@ func FuzzDecodeProperty(f *testing.F) {
 // or gives a room with a valid type.
 func FuzzParseRoomSpec(f *testing.F) {
 	for _, s := range []string{"bedroom", "living_room,name=Salon,area=32.5,level=3,feature=fireplace",
-		`kitchen,"description=a, b",features=x|y`, "name=x", "bedroom,area=-1.5,level=999"} {
+		`kitchen,"description=a, b",features=x|y`, "name=x", "bedroom,area=-1.5,level=999",
+		"bedroom,description=\"a\nb\"", `bedroom,name="say ""hi"""`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {
@@ -120,5 +122,35 @@ func FuzzParseRoomSpec(f *testing.F) {
 			t.Fatalf("%q parsed to room type %q", spec, r.Type)
 		}
 		_ = r.Normalized().Validate()
+		// Written back, it reads the same, alone or among other rooms.
+		formatted := cli.FormatRoomSpec(r)
+		again, err := cli.ParseRoomSpec(formatted)
+		if err != nil || !reflect.DeepEqual(again, r) {
+			t.Fatalf("%q parsed to %+v, written %q, read back %+v, %v", spec, r, formatted, again, err)
+		}
+		rooms, err := cli.ParseRoomSpecs("bedroom\n" + formatted + "\r\n\nkitchen,name=x\n")
+		if err != nil || len(rooms) != 3 || !reflect.DeepEqual(rooms[1], r) {
+			t.Fatalf("%q among other rooms read back as %+v, %v", formatted, rooms, err)
+		}
 	})
+}
+
+func TestFormatRoomSpec(t *testing.T) {
+	a, lvl := realty.Area(1250), -1
+	r := realty.NewRoom{Type: "bedroom", Name: `Chambre "bleue", sud`, Area: &a, Level: &lvl,
+		Description: "Parquet\nmoulures ", Features: []string{"balcony", "a|b"}}
+	spec := cli.FormatRoomSpec(r)
+	want := `bedroom,name="Chambre ""bleue"", sud",area=12.5,level=-1,description="Parquet` + "\n" +
+		`moulures ",feature=balcony,feature=a|b`
+	if spec != want {
+		t.Errorf("FormatRoomSpec = %q\nwant %q", spec, want)
+	}
+	rooms, err := cli.ParseRoomSpecs(spec + "\n" + cli.FormatRoomSpec(realty.NewRoom{Type: "kitchen"}))
+	if err != nil || len(rooms) != 2 || !reflect.DeepEqual(rooms[0], r) || rooms[1].Type != "kitchen" {
+		t.Errorf("read back %+v, %v", rooms, err)
+	}
+	_, err = cli.ParseRoomSpecs("bedroom\ndungeon\nkitchen,level=x")
+	if err == nil || !strings.Contains(err.Error(), "rooms[1]") || !strings.Contains(err.Error(), "rooms[2]") {
+		t.Errorf("bad rooms: %v", err)
+	}
 }
