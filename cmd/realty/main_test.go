@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -76,7 +78,36 @@ func params(remote bool, setup func(*testscript.Env) error) testscript.Params {
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"exits": exits}}
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"exits": exits, "cmpids": cmpIDs,
+			"cmpcrlf": cmpCRLF}}
+}
+
+// cmpCRLF checks that every line of a file ends in CRLF (as RFC 4180 has
+// CSV lines end) and that, with LF ends, it is the other file.
+func cmpCRLF(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cmpcrlf GOT WANT")
+	}
+	got := ts.ReadFile(args[0])
+	if strings.Count(got, "\n") != strings.Count(got, "\r\n") {
+		ts.Fatalf("%s has lines that do not end in CRLF", args[0])
+	}
+	if lf := strings.ReplaceAll(got, "\r\n", "\n"); lf != ts.ReadFile(args[1]) {
+		ts.Fatalf("%s differs from %s:\n%s", args[0], args[1], lf)
+	}
+}
+
+// cmpIDs compares two exports but for their ids: a CSV line's first cell
+// of digits, a JSON object's "id" member.
+func cmpIDs(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cmpids FILE1 FILE2")
+	}
+	ids := regexp.MustCompile(`(?m)^[0-9]+,|"id":[0-9]+,`)
+	a, b := ids.ReplaceAllString(ts.ReadFile(args[0]), ""), ids.ReplaceAllString(ts.ReadFile(args[1]), "")
+	if a != b {
+		ts.Fatalf("%s and %s differ beyond their ids:\n%s\n---\n%s", args[0], args[1], a, b)
+	}
 }
 
 func exits(ts *testscript.TestScript, neg bool, args []string) {

@@ -418,3 +418,34 @@ func TestHintsNameTheRealCause(t *testing.T) {
 		t.Errorf("a Go error suffix in a message: %q", r.err)
 	}
 }
+
+// TestExportWritesWholeFiles: -o replaces its file only at the end, with the
+// file's mode (0644 for a new one: CreateTemp's 0600 is not kept), and a
+// failed export leaves the file as it was.
+func TestExportWritesWholeFiles(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	h.registerAndLogin("Alice")
+	h.ok("property", "create", "--name", "Loft", "--type", "loft", "--city", "Lyon")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	h.ok("property", "export", "-o", path)
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("new export: %v, %v", fi, err)
+	}
+	if err := os.Chmod(path, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	if r := h.run("", false, "property", "export", "-o", path, "--min-price", "cheap"); r.code != 7 {
+		t.Fatalf("bad filter: exit %d", r.code)
+	}
+	h.ok("property", "export", "-o", path, "--city", "Lyon")
+	after, _ := os.ReadFile(path)
+	fi, _ = os.Stat(path)
+	entries, _ := os.ReadDir(dir)
+	if string(after) != string(before) || fi.Mode().Perm() != 0o640 || len(entries) != 1 {
+		t.Errorf("re-export: mode %v, %d files in the directory, same content %v", fi.Mode(), len(entries),
+			string(after) == string(before))
+	}
+}

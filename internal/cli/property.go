@@ -23,7 +23,8 @@ func newPropertyCmd(f *Factory) *cobra.Command {
 		Args:    noArgs,
 	}
 	cmd.AddCommand(NewCmdPropertyList(f, nil), newPropertyShowCmd(f), NewCmdPropertyCreate(f, nil),
-		NewCmdPropertyUpdate(f, nil), newPropertyDeleteCmd(f), newPropertyHistoryCmd(f))
+		NewCmdPropertyUpdate(f, nil), newPropertyDeleteCmd(f), newPropertyHistoryCmd(f), newPropertyExportCmd(f),
+		newPropertyImportCmd(f))
 	return cmd
 }
 
@@ -69,6 +70,17 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 			return propertyListRun(cmd.Context(), opts)
 		},
 	}
+	addListFilterFlags(cmd, f, opts)
+	fl := cmd.Flags()
+	fl.IntVar(&opts.Filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
+	fl.StringVar(&opts.Filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
+	fl.BoolVar(&opts.All, "all", false, "list every page")
+	return cmd
+}
+
+// addListFilterFlags adds the filters and the order of property list (and
+// of property export) to cmd.
+func addListFilterFlags(cmd *cobra.Command, f *Factory, opts *PropertyListOptions) {
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Filter.City, "city", "", "only properties in this city (case and accents ignored)")
 	fl.StringArrayVar(&opts.Types, "type", nil, "only properties of this type (repeatable: any of them)")
@@ -85,31 +97,35 @@ Follow the printed --cursor for the next page, or pass --all for every page.`,
 	fl.StringVar((*string)(&opts.Filter.Sort), "sort", "id", "order: "+strings.Join(realty.Names(realty.Sorts), ", ")+
 		` ("-": largest first; no price last)`)
 	fl.StringArrayVar(&opts.Filter.Features, "feature", nil, "only properties with a room that has this feature (repeatable: all of them)")
-	fl.IntVar(&opts.Filter.Limit, "limit", realty.DefaultPageSize, "page size, 1 to 100")
-	fl.StringVar(&opts.Filter.Cursor, "cursor", "", "continue after the page that printed this cursor")
-	fl.BoolVar(&opts.All, "all", false, "list every page")
 	_ = cmd.RegisterFlagCompletionFunc("city", completeCities(f))
 	_ = cmd.RegisterFlagCompletionFunc("type", completeValues(realty.Names(realty.PropertyTypes)))
 	_ = cmd.RegisterFlagCompletionFunc("owner", completeValues([]string{"me"}))
 	_ = cmd.RegisterFlagCompletionFunc("status", completeValues(realty.Names(realty.Statuses)))
 	_ = cmd.RegisterFlagCompletionFunc("transaction", completeValues(realty.Names(realty.Transactions)))
 	_ = cmd.RegisterFlagCompletionFunc("sort", completeValues(realty.Names(realty.Sorts)))
-	return cmd
+}
+
+// resolve opens the service and makes the filter of the flags: typed
+// bounds parsed, --owner me resolved.
+func (opts *PropertyListOptions) resolve(ctx context.Context) (realty.Service, realty.PropertyFilter, error) {
+	filter := opts.Filter
+	svc, err := opts.Service(ctx)
+	if err != nil {
+		return nil, filter, err
+	}
+	if err := opts.parseFilters(&filter); err != nil {
+		return nil, filter, err
+	}
+	filter.OwnerID, err = resolveOwner(ctx, svc, opts.Owner)
+	return svc, filter, err
 }
 
 func propertyListRun(ctx context.Context, opts *PropertyListOptions) error {
 	if err := checkLimit(opts.Filter.Limit); err != nil {
 		return err
 	}
-	svc, err := opts.Service(ctx)
+	svc, filter, err := opts.resolve(ctx)
 	if err != nil {
-		return err
-	}
-	filter := opts.Filter
-	if err := opts.parseFilters(&filter); err != nil {
-		return err
-	}
-	if filter.OwnerID, err = resolveOwner(ctx, svc, opts.Owner); err != nil {
 		return err
 	}
 	page, err := listPages(ctx, svc, filter, opts.All)
