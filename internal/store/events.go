@@ -10,7 +10,9 @@ import (
 )
 
 // EventRow is an event of a property's history to write (migration 0008):
-// Changes is the JSON array of its changes.
+// Changes is the JSON array of its changes, or, for a new property, the
+// JSON object of its members (each then a change from null, read back by
+// realty.Changes: cheaper to write, the same to read).
 type EventRow struct {
 	PropertyID int64
 	Version    int64
@@ -64,7 +66,12 @@ func (s *Store) PropertyEvents(ctx context.Context, propertyID, beforeID int64, 
 			return nil, mapErr(err)
 		}
 		e.At = e.At.UTC()
-		if err := json.Unmarshal(changes, &e.Changes); err != nil {
+		if len(changes) > 0 && changes[0] == '{' { // a new property's members
+			e.Changes, err = realty.Changes(nil, json.RawMessage(changes))
+		} else {
+			err = json.Unmarshal(changes, &e.Changes)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("event %d: changes: %w", e.ID, err)
 		}
 		out = append(out, e)
