@@ -315,18 +315,21 @@ func loadSynthetic(ctx context.Context, f *Factory, svc realty.Service, n int) e
 		batch = batch[:0]
 		return nil
 	}
-	for i := 1; i <= n; i++ {
-		p := syntheticProperty(i)
-		if have[p.Name] {
-			continue
-		}
-		if batch = append(batch, p); len(batch) == realty.MaxImport {
-			if err := flush(); err != nil {
-				return err
+	err = bulkImport(ctx, svc, missing, func() error {
+		for i := 1; i <= n; i++ {
+			p := syntheticProperty(i)
+			if have[p.Name] {
+				continue
+			}
+			if batch = append(batch, p); len(batch) == realty.MaxImport {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	if err := flush(); err != nil {
+		return flush()
+	})
+	if err != nil {
 		return err
 	}
 	bar.finish()

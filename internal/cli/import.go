@@ -165,23 +165,26 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 		batch, size = batch[:0], 0
 		return nil
 	}
-	for {
-		rec, _, err := nextChecked(rr)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			continue // reported above (--skip-invalid)
-		}
-		n := estimateJSON(rec.NewProperty)
-		if len(batch) == realty.MaxImport || (len(batch) > 0 && size+n > importBatchBytes) {
-			if err := flush(); err != nil {
-				return err
+	err = bulkImport(ctx, svc, valid, func() error {
+		for {
+			rec, _, err := nextChecked(rr)
+			if errors.Is(err, io.EOF) {
+				break
 			}
+			if err != nil {
+				continue // reported above (--skip-invalid)
+			}
+			n := estimateJSON(rec.NewProperty)
+			if len(batch) == realty.MaxImport || (len(batch) > 0 && size+n > importBatchBytes) {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			batch, size = append(batch, rec.NewProperty), size+n
 		}
-		batch, size = append(batch, rec.NewProperty), size+n
-	}
-	if err := flush(); err != nil {
+		return flush()
+	})
+	if err != nil {
 		return err
 	}
 	bar.finish()
@@ -192,6 +195,21 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 	opts.Print.Status("Imported %d properties from %s (%s) in %s, %.0f/s; %d invalid skipped.", done, opts.File,
 		format, elapsed.Round(time.Millisecond), float64(done)/max(elapsed.Seconds(), 1e-9), invalid)
 	return nil
+}
+
+// bulkLoader is a service that can run a large import its fastest way
+// (the local one: see service's BulkLoad).
+type bulkLoader interface {
+	BulkLoad(ctx context.Context, n int, load func() error) error
+}
+
+// bulkImport runs load, which imports about n properties through svc, as
+// svc runs large imports best.
+func bulkImport(ctx context.Context, svc realty.Service, n int, load func() error) error {
+	if b, ok := svc.(bulkLoader); ok {
+		return b.BulkLoad(ctx, n, load)
+	}
+	return load()
 }
 
 // nextChecked reads the next record and validates it as the service will.

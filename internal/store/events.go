@@ -32,8 +32,8 @@ func (tx *Tx) InsertEvents(ctx context.Context, events []EventRow) error {
 		for _, e := range events[:n] {
 			args = append(args, e.PropertyID, e.Version, e.ActorID, e.At, e.Kind, e.RoomID, e.Changes)
 		}
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO property_events
-			(property_id, version, actor_id, at, kind, room_id, changes) VALUES `+placeholders(n, 7), args...); err != nil {
+		if _, err := tx.execMany(ctx, `INSERT INTO property_events
+			(property_id, version, actor_id, at, kind, room_id, changes) VALUES `+placeholders(n, 7), n, args); err != nil {
 			return mapErr(err)
 		}
 		events = events[n:]

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/realtyhq/realty/migrations"
 )
 
@@ -25,6 +27,13 @@ func (s *Store) SetRareMatches(n int) {
 	s.rare = n
 	s.counts = matchCounts{}
 }
+
+// SetBulkMinRows sets the smallest load for which Bulk drops indexes.
+func (s *Store) SetBulkMinRows(n int) { s.bulkMin = n }
+
+// DropIndexes drops the bulk tables' indexes as Bulk does, as a load that
+// never ends leaves them.
+func (s *Store) DropIndexes() error { return s.dropIndexes(context.Background()) }
 
 // ExplainList returns the query plan of the first page's ids of a list in
 // f.After.Sort's order: SQLite's EXPLAIN QUERY PLAN details, or MySQL's
@@ -73,3 +82,6 @@ func (s *Store) ExplainList(f ListFilter) (string, error) {
 	}
 	return b.String(), rows.Err()
 }
+
+// Read is the pool of reads, for tests that look at the schema.
+func (s *Store) Read() *sqlx.DB { return s.read }

@@ -580,3 +580,108 @@ func TestWordAndFeaturePlansAgree(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkLoadDropsAndRebuildsIndexes: a large load on SQLite runs without
+// the secondary indexes of the tables it writes, which are there again
+// after it, whether it succeeded or failed, and after a start that follows
+// a load that never finished; a small load, or one smaller than the data
+// already there, keeps them.
+func TestBulkLoadDropsAndRebuildsIndexes(t *testing.T) {
+	t.Parallel()
+	st := testdb.Open(t, migrations.SQLite)
+	st.SetBulkMinRows(10)
+	indexes := func() int {
+		t.Helper()
+		var n int
+		if err := st.Read().QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+			AND tbl_name IN ('properties', 'rooms', 'room_features', 'property_words', 'property_events')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	all := indexes()
+	if all < 10 {
+		t.Fatalf("%d indexes to begin with", all)
+	}
+	owner, err := st.CreateUser(ctx, user("bulk@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(n int, fail error) func() error {
+		return func() error {
+			rows := make([]store.NewPropertyRow, n)
+			for i := range rows {
+				rows[i] = store.NewPropertyRow{PropertyRow: store.PropertyRow{OwnerID: owner, Name: "Bulk", Type: "house",
+					City: "Lyon", CityKey: "lyon", At: time.Now().UTC()}}
+			}
+			err := st.InTx(ctx, func(tx *store.Tx) error { _, err := tx.InsertProperties(ctx, rows); return err })
+			if err != nil {
+				return err
+			}
+			return fail
+		}
+	}
+	during := -1
+	err = st.Bulk(ctx, 20, func() error { during = indexes(); return load(20, nil)() })
+	if err != nil || during != 0 || indexes() != all {
+		t.Fatalf("bulk load: %v; %d indexes during it, %d after (of %d)", err, during, indexes(), all)
+	}
+	boom := errors.New("boom")
+	if err := st.Bulk(ctx, 30, load(30, boom)); !errors.Is(err, boom) || indexes() != all {
+		t.Fatalf("failed bulk load: %v; %d indexes after (of %d)", err, indexes(), all)
+	}
+	for _, n := range []int{5, 40} { // too small; smaller than the 50 there
+		if err := st.Bulk(ctx, n, func() error { during = indexes(); return nil }); err != nil || during != all {
+			t.Errorf("load of %d: %v; %d indexes during it (of %d)", n, err, during, all)
+		}
+	}
+	// A load that never ended: the next start builds the indexes again.
+	if err := st.DropIndexes(); err != nil || indexes() != 0 {
+		t.Fatalf("drop: %v, %d left", err, indexes())
+	}
+	if _, err := st.Migrate(ctx); err != nil || indexes() != all {
+		t.Fatalf("migrate after an unfinished load: %v; %d indexes (of %d)", err, indexes(), all)
+	}
+}
+
+// TestImportsReuseTheirStatements: full batches of an import are written by
+// statements prepared once (after the first transaction that met them);
+// the rows and their ids are the same either way.
+func TestImportsReuseTheirStatements(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		owner, err := st.CreateUser(ctx, user("batches@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		area := realty.Area(900)
+		rows := make([]store.NewPropertyRow, 1100)
+		for i := range rows {
+			rows[i] = store.NewPropertyRow{PropertyRow: store.PropertyRow{OwnerID: owner, Name: fmt.Sprint("Batch ", i),
+				Description: "terrasse", Type: "house", City: "Lyon", CityKey: "lyon", At: time.Now().UTC()},
+				Rooms: []realty.NewRoom{{Type: "bedroom", Area: &area, Features: []string{"quiet"}}}}
+		}
+		var ids []int64
+		for range 3 { // the second and third imports run prepared statements
+			_, err := st.InChunks(ctx, 1, func(int) int { return 1 }, func(tx *store.Tx, _, _ int) error {
+				got, err := tx.InsertProperties(ctx, rows)
+				ids = append(ids, got...)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, id := range ids {
+			p, err := st.Property(ctx, id)
+			if err != nil || p.Name != fmt.Sprint("Batch ", i%1100) || len(p.Rooms) != 1 || p.Rooms[0].Features[0] != "quiet" {
+				t.Fatalf("property %d (the %dth): %+v, %v", id, i, p, err)
+			}
+		}
+		got, err := st.Properties(ctx, store.ListFilter{Words: []string{"terrasse"}, Features: []string{"quiet"}, Limit: 5000})
+		if err != nil || len(got) != 3300 {
+			t.Fatalf("%d found by word and feature, %v", len(got), err)
+		}
+	})
+}

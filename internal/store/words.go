@@ -62,8 +62,8 @@ func (tx *Tx) insertWords(ctx context.Context, props []propertyText) error {
 		if n == 0 {
 			return nil
 		}
-		_, err := tx.tx.ExecContext(ctx, insertIgnore(tx.s.dialect)+" INTO property_words (property_id, word) VALUES "+
-			placeholders(n, 2), args...)
+		_, err := tx.execMany(ctx, insertIgnore(tx.s.dialect)+" INTO property_words (property_id, word) VALUES "+
+			placeholders(n, 2), n, args)
 		args, n = args[:0], 0
 		return mapErr(err)
 	}
