@@ -456,8 +456,17 @@ func (p PropertyRow) currency() string { return cmp.Or(p.Currency, realty.Defaul
 
 func (p PropertyRow) status() realty.ListingStatus { return cmp.Or(p.Status, realty.DefaultStatus) }
 
-// InsertProperty inserts a property row and returns its id.
+// InsertProperty inserts a property row, and its words, and returns its id.
 func (tx *Tx) InsertProperty(ctx context.Context, p PropertyRow) (int64, error) {
+	id, err := tx.insertPropertyRow(ctx, p)
+	if err != nil {
+		return 0, err
+	}
+	return id, tx.insertWords(ctx, []propertyText{{id, p.Name, p.Description}})
+}
+
+// insertPropertyRow inserts a property row and returns its id.
+func (tx *Tx) insertPropertyRow(ctx context.Context, p PropertyRow) (int64, error) {
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO properties
 		(owner_id, name, description, type, city, city_key, created_at, updated_at, room_count, total_area,
 		transaction_type, price, currency, status, version)
@@ -470,11 +479,7 @@ func (tx *Tx) InsertProperty(ctx context.Context, p PropertyRow) (int64, error) 
 		}
 		return 0, mapErr(err)
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
-	}
-	return id, tx.insertWords(ctx, []propertyText{{id, p.Name, p.Description}})
+	return res.LastInsertId()
 }
 
 // LockProperty returns a property's owner and version and, on MySQL, locks its
@@ -618,30 +623,18 @@ type NewPropertyRow struct {
 // MySQL's limits on placeholders (32766, 65535).
 const bulkRows = 500
 
-// InsertProperties inserts properties with their rooms and features and
-// returns the properties' ids in order. On SQLite it writes them in a few
-// multi-row statements (one per table and bulkRows rows): statement
-// preparation was a third of an import's CPU, and the transaction holds
-// the database's write lock, so the AUTOINCREMENT ids of a statement's rows
-// are consecutive, in the order of its VALUES (SQLite gives each new row
-// the largest id ever used plus one). MySQL gives no such guarantee
-// (interleaved auto-increment locks, Galera's increments), so there each
-// property is written as CreateProperty writes it.
+// InsertProperties inserts properties with their rooms, features and words
+// and returns the properties' ids in order, in a few multi-row statements
+// (one per table and bulkRows rows): statement preparation was a third of
+// an import's CPU on SQLite, and a round trip a row made MySQL write 1 000
+// properties a second. On SQLite the transaction holds the database's
+// write lock, so the AUTOINCREMENT ids of a statement's rows are
+// consecutive, in the order of its VALUES (SQLite gives each new row the
+// largest id ever used plus one). MySQL gives no such guarantee
+// (interleaved auto-increment locks, Galera's increments): there the ids
+// are read back (insertPropertyRows, roomIDs).
 func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int64, error) {
 	ids := make([]int64, 0, len(ps))
-	if tx.s.dialect != migrations.SQLite {
-		for _, p := range ps {
-			id, err := tx.InsertProperty(ctx, p.PropertyRow)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := tx.InsertRooms(ctx, id, 0, p.Rooms); err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		return ids, nil
-	}
 	var args []any
 	for block := range slices.Chunk(ps, bulkRows) {
 		args = args[:0]
@@ -649,10 +642,7 @@ func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int6
 			args = append(args, p.OwnerID, p.Name, p.Description, p.Type, p.City, p.CityKey, p.At, p.At,
 				p.RoomCount, p.TotalArea, p.Transaction, p.Price, p.currency(), p.status())
 		}
-		first, err := tx.insertConsecutive(ctx, `INSERT INTO properties
-			(owner_id, name, description, type, city, city_key, created_at, updated_at, room_count, total_area,
-			transaction_type, price, currency, status, version) VALUES `+placeholdersWith(len(block), 14, "1"),
-			len(block), args)
+		blockIDs, err := tx.insertPropertyRows(ctx, block, args)
 		if err != nil {
 			if isForeignKey(err) {
 				return nil, fmt.Errorf("owner %d: %w", block[0].OwnerID, realty.ErrNotFound)
@@ -661,12 +651,12 @@ func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int6
 		}
 		texts := make([]propertyText, len(block))
 		for i, p := range block {
-			ids = append(ids, first+int64(i))
-			texts[i] = propertyText{first + int64(i), p.Name, p.Description}
+			texts[i] = propertyText{blockIDs[i], p.Name, p.Description}
 		}
 		if err := tx.insertWords(ctx, texts); err != nil {
 			return nil, err
 		}
+		ids = append(ids, blockIDs...)
 	}
 	type roomRow struct {
 		property int64
@@ -685,18 +675,146 @@ func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int6
 		for _, r := range block {
 			args = appendRoom(args, r.property, r.position, r.room)
 		}
-		first, err := tx.insertConsecutive(ctx, insertRooms+placeholders(len(block), 7), len(block), args)
-		if err != nil {
-			return nil, err
+		var roomIDs []int64
+		if tx.s.dialect == migrations.SQLite {
+			first, err := tx.insertConsecutive(ctx, insertRooms+placeholders(len(block), 7), len(block), args)
+			if err != nil {
+				return nil, err
+			}
+			for i := range block {
+				roomIDs = append(roomIDs, first+int64(i))
+			}
+		} else {
+			// A room is known by its property and position (a unique key):
+			// its id is read back with the others of the block.
+			if _, err := tx.tx.ExecContext(ctx, insertRooms+placeholders(len(block), 7), args...); err != nil {
+				return nil, mapErr(err)
+			}
+			keys := make([]roomKey, len(block))
+			for i, r := range block {
+				keys[i] = roomKey{r.property, r.position}
+			}
+			var err error
+			if roomIDs, err = tx.roomIDs(ctx, keys); err != nil {
+				return nil, err
+			}
 		}
 		for i, r := range block {
 			for _, f := range r.room.Features {
-				features = append(features, first+int64(i), f)
+				features = append(features, roomIDs[i], f)
 			}
 		}
 	}
 	if err := tx.insertFeatures(ctx, features); err != nil {
 		return nil, err
+	}
+	return ids, nil
+}
+
+// insertPropertyRows writes a block of properties in one INSERT and returns
+// their ids in order. SQLite gives a statement's rows consecutive ids. MySQL
+// may not (interleaved auto-increment locks, Galera's increments): there
+// the ids are read back, those from LAST_INSERT_ID() of the block's owner
+// and creation time (the same for the block); should other rows have the
+// same (the same owner importing at the same microsecond elsewhere), the
+// block is written again a property at a time.
+func (tx *Tx) insertPropertyRows(ctx context.Context, block []NewPropertyRow, args []any) ([]int64, error) {
+	query := `INSERT INTO properties (owner_id, name, description, type, city, city_key, created_at, updated_at,
+		room_count, total_area, transaction_type, price, currency, status, version) VALUES ` +
+		placeholdersWith(len(block), 14, "1")
+	if tx.s.dialect == migrations.SQLite {
+		first, err := tx.insertConsecutive(ctx, query, len(block), args)
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]int64, len(block))
+		for i := range ids {
+			ids[i] = first + int64(i)
+		}
+		return ids, nil
+	}
+	if _, err := tx.tx.ExecContext(ctx, "SAVEPOINT block"); err != nil {
+		return nil, mapErr(err)
+	}
+	res, err := tx.tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	first, err := res.LastInsertId()
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	err = sqlx.SelectContext(ctx, tx.tx, &ids, `SELECT id FROM properties WHERE id >= ? AND owner_id = ? AND created_at = ?
+		ORDER BY id LIMIT ?`, first, block[0].OwnerID, block[0].At, len(block)+1)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	if len(ids) == len(block) && sameOwnerAndTime(block) {
+		return ids, nil
+	}
+	if _, err := tx.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT block"); err != nil {
+		return nil, mapErr(err)
+	}
+	ids = ids[:0]
+	for _, p := range block {
+		id, err := tx.insertPropertyRow(ctx, p.PropertyRow)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// sameOwnerAndTime reports whether every property of a block has the
+// owner and the time of the first.
+func sameOwnerAndTime(block []NewPropertyRow) bool {
+	for _, p := range block {
+		if p.OwnerID != block[0].OwnerID || !p.At.Equal(block[0].At) {
+			return false
+		}
+	}
+	return true
+}
+
+// roomKey is a room's property and position.
+type roomKey struct {
+	property int64
+	position int
+}
+
+// roomIDs reads the ids of rooms by their keys, in the keys' order.
+func (tx *Tx) roomIDs(ctx context.Context, keys []roomKey) ([]int64, error) {
+	var props []int64
+	for i, k := range keys {
+		if i == 0 || k.property != keys[i-1].property {
+			props = append(props, k.property)
+		}
+	}
+	where, args := in(nil, nil, "property_id", props)
+	rows, err := tx.tx.QueryxContext(ctx, "SELECT id, property_id, position FROM rooms WHERE "+where[0], args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	byKey := make(map[roomKey]int64, len(keys))
+	for rows.Next() {
+		var id int64
+		var k roomKey
+		if err := rows.Scan(&id, &k.property, &k.position); err != nil {
+			return nil, mapErr(err)
+		}
+		byKey[k] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		if ids[i] = byKey[k]; ids[i] == 0 {
+			return nil, fmt.Errorf("room %d of property %d: not found after its insert", k.position, k.property)
+		}
 	}
 	return ids, nil
 }

@@ -685,3 +685,39 @@ func TestImportsReuseTheirStatements(t *testing.T) {
 		}
 	})
 }
+
+// TestImportOfSeveralOwners: a block whose properties have different owners
+// or times (which MySQL cannot read the ids of by owner and time) is
+// written a property at a time there, with the same result.
+func TestImportOfSeveralOwners(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		var owners []int64
+		for _, email := range []string{"one@example.com", "two@example.com"} {
+			id, err := st.CreateUser(ctx, user(email))
+			if err != nil {
+				t.Fatal(err)
+			}
+			owners = append(owners, id)
+		}
+		at := time.Now().UTC().Truncate(time.Microsecond)
+		rows := make([]store.NewPropertyRow, 7)
+		for i := range rows {
+			rows[i] = store.NewPropertyRow{PropertyRow: store.PropertyRow{OwnerID: owners[i%2], Name: fmt.Sprint("Mixed ", i),
+				Type: "house", City: "Lyon", CityKey: "lyon", At: at.Add(time.Duration(i/3) * time.Second)},
+				Rooms: []realty.NewRoom{{Type: "bedroom"}, {Type: "kitchen", Features: []string{"view"}}}}
+		}
+		var ids []int64
+		if err := st.InTx(ctx, func(tx *store.Tx) (err error) { ids, err = tx.InsertProperties(ctx, rows); return err }); err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range ids {
+			p, err := st.Property(ctx, id)
+			if err != nil || p.Name != fmt.Sprint("Mixed ", i) || p.Owner.ID != owners[i%2] || !p.CreatedAt.Equal(rows[i].At) ||
+				len(p.Rooms) != 2 || p.Rooms[1].Features[0] != "view" {
+				t.Errorf("property %d (the %dth): %+v, %v", id, i, p, err)
+			}
+		}
+	})
+}
