@@ -220,6 +220,12 @@ func syntheticProperty(i int) realty.NewProperty {
 			{Type: realty.RoomTypes[i%len(realty.RoomTypes)], Area: &a2, Level: &lvl},
 		},
 	}
+	// 2 to 6 rooms, 4 on average: a kitchen, a bathroom, bedrooms.
+	for j := range i % 5 {
+		a := realty.Area(600 + (i*17+j*131)%1200)
+		p.Rooms = append(p.Rooms, realty.NewRoom{Type: []realty.RoomType{"kitchen", "bathroom", "bedroom", "bedroom"}[j],
+			Area: &a, Level: &lvl})
+	}
 	withTerms(&p, i)
 	return p
 }
