@@ -144,45 +144,33 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 	bar := newProgress(opts.Print.IO, "Importing", valid)
 	done := 0
 	var firstID, lastID int64
-	batch, size := make([]realty.NewProperty, 0, realty.MaxImport), 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		ids, err := svc.ImportProperties(ctx, batch)
-		if err != nil {
-			if done > 0 {
-				return fmt.Errorf("%d properties were imported (ids %d to %d) before this batch failed: %w",
+	err = bulkImport(ctx, svc, valid, func() error {
+		// Batches are read and checked in a goroutine while the one before
+		// is written, in order: decoding the file and writing the database
+		// take a core each.
+		rctx, stop := context.WithCancel(ctx)
+		defer stop()
+		batches, readErr := readBatches(rctx, rr)
+		for batch := range batches {
+			ids, err := svc.ImportProperties(ctx, batch)
+			if err != nil && done > 0 {
+				err = fmt.Errorf("%d properties were imported (ids %d to %d) before this batch failed: %w",
 					done, firstID, lastID, err)
 			}
-			return err
-		}
-		if done == 0 {
-			firstID = ids[0]
-		}
-		done, lastID = done+len(ids), ids[len(ids)-1]
-		bar.add(len(ids))
-		batch, size = batch[:0], 0
-		return nil
-	}
-	err = bulkImport(ctx, svc, valid, func() error {
-		for {
-			rec, _, err := nextChecked(rr)
-			if errors.Is(err, io.EOF) {
-				break
-			}
 			if err != nil {
-				continue // reported above (--skip-invalid)
-			}
-			n := estimateJSON(rec.NewProperty)
-			if len(batch) == realty.MaxImport || (len(batch) > 0 && size+n > importBatchBytes) {
-				if err := flush(); err != nil {
-					return err
+				stop() // and wait for the reader, which uses the file
+				for range batches {
 				}
+				<-readErr
+				return err
 			}
-			batch, size = append(batch, rec.NewProperty), size+n
+			if done == 0 {
+				firstID = ids[0]
+			}
+			done, lastID = done+len(ids), ids[len(ids)-1]
+			bar.add(len(ids))
 		}
-		return flush()
+		return <-readErr
 	})
 	if err != nil {
 		return err
@@ -210,6 +198,50 @@ func bulkImport(ctx context.Context, svc realty.Service, n int, load func() erro
 		return b.BulkLoad(ctx, n, load)
 	}
 	return load()
+}
+
+// readBatches sends the valid records of rr in batches of at most
+// realty.MaxImport properties and importBatchBytes of JSON, then the
+// reading's error (nil at the end of the file) on the second channel. It
+// stops when ctx is done.
+func readBatches(ctx context.Context, rr recordReader) (<-chan []realty.NewProperty, <-chan error) {
+	out, errc := make(chan []realty.NewProperty, 1), make(chan error, 1)
+	go func() {
+		defer close(out)
+		batch, size := make([]realty.NewProperty, 0, realty.MaxImport), 0
+		send := func() bool {
+			select {
+			case out <- batch:
+				batch, size = make([]realty.NewProperty, 0, realty.MaxImport), 0
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for {
+			rec, _, err := nextChecked(rr)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				continue // reported by the first pass (--skip-invalid)
+			}
+			n := estimateJSON(rec.NewProperty)
+			if len(batch) == realty.MaxImport || (len(batch) > 0 && size+n > importBatchBytes) {
+				if !send() {
+					errc <- ctx.Err()
+					return
+				}
+			}
+			batch, size = append(batch, rec.NewProperty), size+n
+		}
+		if len(batch) > 0 && !send() {
+			errc <- ctx.Err()
+			return
+		}
+		errc <- nil
+	}()
+	return out, errc
 }
 
 // nextChecked reads the next record and validates it as the service will.

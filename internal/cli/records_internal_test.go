@@ -2,9 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -175,6 +179,61 @@ func TestBadFiles(t *testing.T) {
 			t.Errorf("%s: %v (%T); want a validation error", name, err, err)
 		case c.lines != nil && !reflect.DeepEqual(lines, c.lines):
 			t.Errorf("%s: records at lines %v; want %v", name, lines, c.lines)
+		}
+	}
+}
+
+// failingImports is a service whose imports fail from the call numbered
+// failAt on, after recording what they were given.
+type failingImports struct {
+	realty.Service
+	calls, failAt int
+	got           []int
+}
+
+func (f *failingImports) ImportProperties(_ context.Context, in []realty.NewProperty) ([]int64, error) {
+	f.calls++
+	if f.calls >= f.failAt {
+		return nil, realty.ErrUnavailable
+	}
+	f.got = append(f.got, len(in))
+	ids := make([]int64, len(in))
+	for i := range ids {
+		ids[i] = int64((f.calls-1)*realty.MaxImport + i + 1)
+	}
+	return ids, nil
+}
+
+// TestImportStopsAtAFailedBatch: the batches go in order, and an import
+// that fails after some of them says how many were imported, which ones.
+func TestImportStopsAtAFailedBatch(t *testing.T) {
+	var recs []propertyRecord
+	for i := range 2500 {
+		recs = append(recs, propertyRecord{NewProperty: realty.NewProperty{Name: fmt.Sprint("P", i), Type: "house", City: "Lyon"}})
+	}
+	path := filepath.Join(t.TempDir(), "p.ndjson")
+	if err := os.WriteFile(path, writeRecords(t, formatNDJSON, recs), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		failAt int
+		want   string
+		got    []int
+	}{
+		{99, "", []int{1000, 1000, 500}},
+		{3, "2000 properties were imported (ids 1 to 2000) before this batch failed", []int{1000, 1000}},
+		{1, "unavailable", nil},
+	} {
+		svc := &failingImports{failAt: c.failAt}
+		var out, errOut bytes.Buffer
+		opts := &PropertyImportOptions{File: path, Print: &Printer{IO: &IO{Out: &out, Err: &errOut}},
+			Service: func(context.Context) (realty.Service, error) { return svc, nil }}
+		err := propertyImportRun(context.Background(), opts)
+		if (c.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("failing at call %d: %v; want %q", c.failAt, err, c.want)
+		}
+		if !reflect.DeepEqual(svc.got, c.got) {
+			t.Errorf("failing at call %d: batches %v; want %v", c.failAt, svc.got, c.got)
 		}
 	}
 }
