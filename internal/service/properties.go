@@ -169,7 +169,9 @@ func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) (
 }
 
 // BulkLoad runs load, an import of about n properties by the acting user
-// (ImportProperties calls), in the store's fastest way for it (store.Bulk:
+// (ImportProperties calls, and nothing else: on SQLite the database skips
+// its CHECK constraints meanwhile, and relies on the validation every
+// import does first), in the store's fastest way for it (store.Bulk:
 // on SQLite, indexes dropped and built again for a large load). Local
 // only: the CLI uses it when its service has it, as for an import.
 func (s *actor) BulkLoad(ctx context.Context, n int, load func() error) error {

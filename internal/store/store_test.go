@@ -585,7 +585,8 @@ func TestWordAndFeaturePlansAgree(t *testing.T) {
 // the secondary indexes of the tables it writes, which are there again
 // after it, whether it succeeded or failed, and after a start that follows
 // a load that never finished; a small load, or one smaller than the data
-// already there, keeps them.
+// already there, keeps them. The CHECK constraints the load skips hold
+// again after it, failed or not.
 func TestBulkLoadDropsAndRebuildsIndexes(t *testing.T) {
 	t.Parallel()
 	st := testdb.Open(t, migrations.SQLite)
@@ -626,10 +627,23 @@ func TestBulkLoadDropsAndRebuildsIndexes(t *testing.T) {
 	if err != nil || during != 0 || indexes() != all {
 		t.Fatalf("bulk load: %v; %d indexes during it, %d after (of %d)", err, during, indexes(), all)
 	}
+	checked := func(when string) {
+		t.Helper()
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.InsertProperty(ctx, store.PropertyRow{OwnerID: owner, Name: "X", Type: "castle", City: "Lyon",
+				CityKey: "lyon", At: time.Now().UTC()})
+			return err
+		})
+		if err == nil {
+			t.Errorf("%s: a property of type castle was stored", when)
+		}
+	}
+	checked("after a bulk load")
 	boom := errors.New("boom")
 	if err := st.Bulk(ctx, 30, load(30, boom)); !errors.Is(err, boom) || indexes() != all {
 		t.Fatalf("failed bulk load: %v; %d indexes after (of %d)", err, indexes(), all)
 	}
+	checked("after a failed bulk load")
 	for _, n := range []int{5, 40} { // too small; smaller than the 50 there
 		if err := st.Bulk(ctx, n, func() error { during = indexes(); return nil }); err != nil || during != all {
 			t.Errorf("load of %d: %v; %d indexes during it (of %d)", n, err, during, all)
