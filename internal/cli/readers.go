@@ -108,8 +108,7 @@ func (n *ndjsonIn) next() (propertyRecord, int, error) {
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
-		var rec propertyRecord
-		err = realty.DecodeJSON(b, &rec)
+		rec, err := decodeRecord(b)
 		return rec, n.line, err
 	}
 }
@@ -189,8 +188,7 @@ func (a *jsonArrayIn) next() (propertyRecord, int, error) {
 	if err != nil {
 		return propertyRecord{}, start, fileProblem(start, "%v", err)
 	}
-	var rec propertyRecord
-	err = realty.DecodeJSON(raw, &rec)
+	rec, err := decodeRecord(raw)
 	return rec, start, err
 }
 

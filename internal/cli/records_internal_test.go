@@ -37,7 +37,7 @@ func trickyRecords() []propertyRecord {
 	}
 }
 
-func writeRecords(t *testing.T, format string, recs []propertyRecord) []byte {
+func writeRecords(t testing.TB, format string, recs []propertyRecord) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w, err := newRecordWriter(&b, format)
