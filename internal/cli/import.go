@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -84,31 +86,33 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 		return err
 	}
 	var bad realty.Problems
+	var readErr error
 	valid, invalid, shown := 0, 0, 0
-	for {
-		_, line, err := nextChecked(rr)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err == nil {
+	checkedRecords(ctx, rr, func(r checkedRecord) bool {
+		if r.err == nil {
 			valid++
-			continue
+			return true
 		}
-		if errors.As(err, &fe) { // the file itself: nothing can be read after it
+		if errors.As(r.err, &fe) { // the file itself: nothing can be read after it
 			bad.Merge("", fe.invalid())
 			invalid++
-			break
+			return false
 		}
 		var ve *realty.ValidationError
-		if !errors.As(err, &ve) {
-			return err
+		if !errors.As(r.err, &ve) {
+			readErr = r.err
+			return false
 		}
 		invalid++
 		for _, f := range ve.Fields {
 			if shown++; shown <= maxShownProblems {
-				bad.Add(fmt.Sprintf("line %d: %s", line, f.Field), "%s", f.Message)
+				bad.Add(fmt.Sprintf("line %d: %s", r.line, f.Field), "%s", f.Message)
 			}
 		}
+		return true
+	})
+	if readErr != nil {
+		return readErr
 	}
 	if shown > maxShownProblems {
 		bad.Add("file", "%d more problems not shown", shown-maxShownProblems)
@@ -218,24 +222,21 @@ func readBatches(ctx context.Context, rr recordReader) (<-chan []realty.NewPrope
 				return false
 			}
 		}
-		for {
-			rec, _, err := nextChecked(rr)
-			if errors.Is(err, io.EOF) {
-				break
+		stopped := false
+		checkedRecords(ctx, rr, func(r checkedRecord) bool {
+			if r.err != nil {
+				return true // reported by the first pass (--skip-invalid)
 			}
-			if err != nil {
-				continue // reported by the first pass (--skip-invalid)
-			}
-			n := estimateJSON(rec.NewProperty)
+			n := estimateJSON(r.rec.NewProperty)
 			if len(batch) == realty.MaxImport || (len(batch) > 0 && size+n > importBatchBytes) {
-				if !send() {
-					errc <- ctx.Err()
-					return
+				if stopped = !send(); stopped {
+					return false
 				}
 			}
-			batch, size = append(batch, rec.NewProperty), size+n
-		}
-		if len(batch) > 0 && !send() {
+			batch, size = append(batch, r.rec.NewProperty), size+n
+			return true
+		})
+		if stopped || (len(batch) > 0 && !send()) {
 			errc <- ctx.Err()
 			return
 		}
@@ -244,13 +245,107 @@ func readBatches(ctx context.Context, rr recordReader) (<-chan []realty.NewPrope
 	return out, errc
 }
 
-// nextChecked reads the next record and validates it as the service will.
-func nextChecked(rr recordReader) (propertyRecord, int, error) {
-	rec, line, err := rr.next()
+// checkedRecord is a record of a file, its line, and what is wrong with it:
+// a *realty.ValidationError for the record, or an error of the file that
+// ends the reading.
+type checkedRecord struct {
+	rec  propertyRecord
+	line int
+	err  error
+}
+
+// checked is a record as read (err: why it could not be), validated as the
+// service will.
+func checked(rec propertyRecord, line int, err error) checkedRecord {
 	if err == nil {
 		err = rec.Normalized().Validate()
 	}
-	return rec, line, err
+	return checkedRecord{rec, line, err}
+}
+
+// checkBlock is how many records a goroutine of checkedRecords decodes at a
+// time.
+const checkBlock = 256
+
+// checkedRecords calls yield with each record of rr, checked, in the file's
+// order, until the end of the file, an error of the file (its last call),
+// or yield returns false. The records of a rawReader are decoded and
+// validated on every core, a block at a time: a million took 7.4 s on one.
+func checkedRecords(ctx context.Context, rr recordReader, yield func(checkedRecord) bool) {
+	raws, ok := rr.(rawReader)
+	if !ok {
+		for {
+			rec, line, err := rr.next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if !yield(checked(rec, line, err)) {
+				return
+			}
+		}
+	}
+	type block struct {
+		raws [][]byte
+		out  []checkedRecord // the records; after them, maybe the error that ended the file
+		done chan struct{}
+	}
+	// On return, the goroutines are stopped and waited for: the file is
+	// the caller's again.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	workers := runtime.GOMAXPROCS(0)
+	jobs, inOrder := make(chan *block, workers), make(chan *block, 2*workers)
+	wg.Go(func() { // cuts the records out, a block at a time
+		defer close(jobs)
+		defer close(inOrder)
+		for end := false; !end; {
+			b := &block{done: make(chan struct{})}
+			for len(b.raws) < checkBlock {
+				raw, line, err := raws.raw()
+				if err != nil {
+					if !errors.Is(err, io.EOF) {
+						b.out = append(b.out, checkedRecord{line: line, err: err})
+					}
+					end = true
+					break
+				}
+				b.raws = append(b.raws, raw)
+				b.out = append(b.out, checkedRecord{line: line})
+			}
+			for _, ch := range []chan *block{inOrder, jobs} {
+				select {
+				case ch <- b:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	})
+	for range workers {
+		wg.Go(func() {
+			for b := range jobs {
+				for i, raw := range b.raws {
+					rec, err := decodeRecord(raw)
+					b.out[i] = checked(rec, b.out[i].line, err)
+				}
+				close(b.done)
+			}
+		})
+	}
+	for b := range inOrder {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return
+		}
+		for _, r := range b.out {
+			if !yield(r) {
+				return
+			}
+		}
+	}
 }
 
 // importSource opens the file to import, or copies standard input to a

@@ -95,22 +95,43 @@ type ndjsonIn struct {
 	line int
 }
 
-func (n *ndjsonIn) next() (propertyRecord, int, error) {
+func (n *ndjsonIn) next() (propertyRecord, int, error) { return nextOf(n) }
+
+func (n *ndjsonIn) raw() ([]byte, int, error) {
 	for {
 		b, err := readLine(n.r)
 		if len(b) == 0 && err != nil {
-			return propertyRecord{}, n.line, err
+			return nil, n.line, err
 		}
 		n.line++
 		if err != nil && !errors.Is(err, io.EOF) {
-			return propertyRecord{}, n.line, fileProblem(n.line, "%v", err)
+			return nil, n.line, fileProblem(n.line, "%v", err)
 		}
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
-		rec, err := decodeRecord(b)
-		return rec, n.line, err
+		return b, n.line, nil
 	}
+}
+
+// rawReader is a recordReader that can cut its records out of the file
+// before they are decoded (decodeRecord), which can then happen on other
+// goroutines (checkedRecords).
+type rawReader interface {
+	recordReader
+	// raw returns the next record's bytes, which it does not reuse, and
+	// line; or an error of the file itself (io.EOF at its end).
+	raw() ([]byte, int, error)
+}
+
+// nextOf is the next method of a rawReader.
+func nextOf(r rawReader) (propertyRecord, int, error) {
+	b, line, err := r.raw()
+	if err != nil {
+		return propertyRecord{}, line, err
+	}
+	rec, err := decodeRecord(b)
+	return rec, line, err
 }
 
 // readLine reads a line without its end, of at most maxRecord bytes.
@@ -163,9 +184,11 @@ func (a *jsonArrayIn) skipSpace() (byte, error) {
 	}
 }
 
-func (a *jsonArrayIn) next() (propertyRecord, int, error) {
+func (a *jsonArrayIn) next() (propertyRecord, int, error) { return nextOf(a) }
+
+func (a *jsonArrayIn) raw() ([]byte, int, error) {
 	if a.done {
-		return propertyRecord{}, a.line, io.EOF
+		return nil, a.line, io.EOF
 	}
 	c, err := a.skipSpace()
 	if err == nil && c == ',' {
@@ -173,23 +196,22 @@ func (a *jsonArrayIn) next() (propertyRecord, int, error) {
 	}
 	switch {
 	case err != nil:
-		return propertyRecord{}, a.line, fileProblem(a.line, "the JSON array is cut short (no closing ])")
+		return nil, a.line, fileProblem(a.line, "the JSON array is cut short (no closing ])")
 	case c == ']':
 		a.done = true
 		if c, err := a.skipSpace(); err == nil {
-			return propertyRecord{}, a.line, fileProblem(a.line, "unexpected %q after the JSON array", c)
+			return nil, a.line, fileProblem(a.line, "unexpected %q after the JSON array", c)
 		}
-		return propertyRecord{}, a.line, io.EOF
+		return nil, a.line, io.EOF
 	case c != '{':
-		return propertyRecord{}, a.line, fileProblem(a.line, "each element of the array must be a JSON object")
+		return nil, a.line, fileProblem(a.line, "each element of the array must be a JSON object")
 	}
 	start := a.line
 	raw, err := a.object()
 	if err != nil {
-		return propertyRecord{}, start, fileProblem(start, "%v", err)
+		return nil, start, fileProblem(start, "%v", err)
 	}
-	rec, err := decodeRecord(raw)
-	return rec, start, err
+	return raw, start, nil
 }
 
 // object reads the rest of an object whose { was read.

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -126,4 +127,61 @@ func BenchmarkDecodeRecord(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestCheckedRecordsKeepTheFileOrder: records decoded on several
+// goroutines come back in the file's order with their lines and problems,
+// a problem of the file itself last; a caller may stop at any record.
+func TestCheckedRecordsKeepTheFileOrder(t *testing.T) {
+	t.Parallel()
+	var file bytes.Buffer
+	const n = 3*checkBlock + 17
+	for i := 1; i <= n; i++ {
+		if i%97 == 0 {
+			file.WriteString(`{"name":"Bad","type":"house","city":"Lyon","rooms":[{"type":"bedroom","area":-1}]}` + "\n")
+			continue
+		}
+		fmt.Fprintf(&file, `{"name":"P%d","type":"house","city":"Lyon"}`+"\n", i)
+	}
+	for _, tc := range []struct {
+		format, data, end string
+	}{
+		{formatNDJSON, file.String(), ""},
+		{formatJSON, "[" + strings.ReplaceAll(strings.TrimSuffix(file.String(), "\n"), "\n", ",\n") + "\n", "cut short"},
+	} {
+		rr, _, err := openRecords(strings.NewReader(tc.data), tc.format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []checkedRecord
+		checkedRecords(t.Context(), rr, func(r checkedRecord) bool { got = append(got, r); return true })
+		if tc.end != "" {
+			last := got[len(got)-1]
+			var fe *fileError
+			if !errors.As(last.err, &fe) || !strings.Contains(fe.msg, tc.end) {
+				t.Errorf("%s: the last is %+v, want the file's problem", tc.format, last)
+			}
+			got = got[:len(got)-1]
+		}
+		if len(got) != n {
+			t.Fatalf("%s: %d records, want %d", tc.format, len(got), n)
+		}
+		for i, r := range got {
+			var ve *realty.ValidationError
+			switch line := i + 1; {
+			case r.line != line:
+				t.Fatalf("%s: record %d says line %d", tc.format, i, r.line)
+			case line%97 == 0 && (!errors.As(r.err, &ve) || ve.Fields[0].Field != "rooms[0].area"):
+				t.Errorf("%s: line %d: %v, want its area refused", tc.format, line, r.err)
+			case line%97 != 0 && (r.err != nil || r.rec.Name != fmt.Sprint("P", line)):
+				t.Errorf("%s: line %d: %+v", tc.format, line, r)
+			}
+		}
+		rr, _, _ = openRecords(strings.NewReader(tc.data), tc.format)
+		seen := 0
+		checkedRecords(t.Context(), rr, func(checkedRecord) bool { seen++; return seen < 300 })
+		if seen != 300 {
+			t.Errorf("%s: %d records after stopping at the 300th", tc.format, seen)
+		}
+	}
 }
