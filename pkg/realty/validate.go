@@ -161,7 +161,9 @@ func (in NewProperty) Validate() error {
 		p.Add("rooms", "must have at most %d rooms", MaxRooms)
 	}
 	for i, r := range in.Rooms {
-		p.Merge(fmt.Sprintf("rooms[%d].", i), r.Validate())
+		if err := r.Validate(); err != nil { // the path is written only for a problem: imports check millions
+			p.Merge(fmt.Sprintf("rooms[%d].", i), err)
+		}
 	}
 	return p.Err()
 }
@@ -560,7 +562,11 @@ func checkFeatures(p *Problems, field string, fs []string) {
 		p.Add(field, "must have at most %d features", MaxFeatures)
 	}
 	for i, f := range fs {
-		checkText(p, fmt.Sprintf("%s[%d]", field, i), f, 1, MaxFeature)
+		before := len(p.fields)
+		checkText(p, field, f, 1, MaxFeature)
+		for j := before; j < len(p.fields); j++ {
+			p.fields[j].Field = fmt.Sprintf("%s[%d]", field, i)
+		}
 	}
 }
 
@@ -594,7 +600,9 @@ func ValidateImport(in []NewProperty) error {
 		return Invalid("properties", "must have at most %d properties per import", MaxImport)
 	}
 	for i, prop := range in {
-		p.Merge(fmt.Sprintf("properties[%d].", i), prop.Validate())
+		if err := prop.Validate(); err != nil {
+			p.Merge(fmt.Sprintf("properties[%d].", i), err)
+		}
 	}
 	return p.Err()
 }
