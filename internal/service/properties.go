@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/realtyhq/realty/internal/store"
@@ -138,13 +140,14 @@ func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) (
 	}
 	rows := make([]store.NewPropertyRow, len(in))
 	events := make([]store.EventRow, len(in))
-	for i, p := range in {
-		rows[i] = store.NewPropertyRow{PropertyRow: propertyRow(u.ID, p, now), Rooms: p.Rooms}
-		changes, err := newPropertyChanges(p)
-		if err != nil {
-			return nil, err
-		}
+	err = onEveryCore(len(in), func(i int) error {
+		rows[i] = store.NewPropertyRow{PropertyRow: propertyRow(u.ID, in[i], now), Rooms: in[i].Rooms}
+		changes, err := newPropertyChanges(in[i])
 		events[i] = store.EventRow{Version: 1, ActorID: u.ID, At: now, Kind: realty.EventImported, Changes: changes}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	done, err := s.c.st.InChunks(ctx, len(in), weight, func(tx *store.Tx, from, to int) error {
 		chunk, err := tx.InsertProperties(ctx, rows[from:to])
@@ -166,6 +169,31 @@ func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) (
 		return nil, err
 	}
 	return ids, nil
+}
+
+// onEveryCore calls fn(i) for every i in [0, n), a contiguous share of
+// them on each core, and returns the error of the lowest i that failed.
+// An import's rows and events (a JSON document each) took a tenth of a
+// million properties' load, on the one core the database's writer waits
+// on.
+func onEveryCore(n int, fn func(i int) error) error {
+	errs := make([]error, n)
+	share := max(1, (n+runtime.GOMAXPROCS(0)-1)/runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for from := 0; from < n; from += share {
+		wg.Go(func() {
+			for i := from; i < min(n, from+share); i++ {
+				errs[i] = fn(i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BulkLoad runs load, an import of about n properties by the acting user
