@@ -88,7 +88,8 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 	var bad realty.Problems
 	var readErr error
 	valid, invalid, shown := 0, 0, 0
-	checkedRecords(ctx, rr, func(r checkedRecord) bool {
+	skip := map[int]bool{} // the lines of invalid records, which the second pass does not check again
+	checkedRecords(ctx, rr, true, func(r checkedRecord) bool {
 		if r.err == nil {
 			valid++
 			return true
@@ -104,6 +105,7 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 			return false
 		}
 		invalid++
+		skip[r.line] = true
 		for _, f := range ve.Fields {
 			if shown++; shown <= maxShownProblems {
 				bad.Add(fmt.Sprintf("line %d: %s", r.line, f.Field), "%s", f.Message)
@@ -154,7 +156,7 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 		// take a core each.
 		rctx, stop := context.WithCancel(ctx)
 		defer stop()
-		batches, readErr := readBatches(rctx, rr)
+		batches, readErr := readBatches(rctx, rr, skip)
 		for batch := range batches {
 			ids, err := svc.ImportProperties(ctx, batch)
 			if err != nil && done > 0 {
@@ -204,11 +206,12 @@ func bulkImport(ctx context.Context, svc realty.Service, n int, load func() erro
 	return load()
 }
 
-// readBatches sends the valid records of rr in batches of at most
-// realty.MaxImport properties and importBatchBytes of JSON, then the
-// reading's error (nil at the end of the file) on the second channel. It
-// stops when ctx is done.
-func readBatches(ctx context.Context, rr recordReader) (<-chan []realty.NewProperty, <-chan error) {
+// readBatches sends the records of rr, but for those at the lines of skip
+// (found invalid by the first pass) and those that cannot be decoded, in
+// batches of at most realty.MaxImport properties and importBatchBytes of
+// JSON, then the reading's error (nil at the end of the file) on the second
+// channel. It stops when ctx is done.
+func readBatches(ctx context.Context, rr recordReader, skip map[int]bool) (<-chan []realty.NewProperty, <-chan error) {
 	out, errc := make(chan []realty.NewProperty, 1), make(chan error, 1)
 	go func() {
 		defer close(out)
@@ -223,8 +226,8 @@ func readBatches(ctx context.Context, rr recordReader) (<-chan []realty.NewPrope
 			}
 		}
 		stopped := false
-		checkedRecords(ctx, rr, func(r checkedRecord) bool {
-			if r.err != nil {
+		checkedRecords(ctx, rr, false, func(r checkedRecord) bool {
+			if r.err != nil || skip[r.line] {
 				return true // reported by the first pass (--skip-invalid)
 			}
 			n := estimateJSON(r.rec.NewProperty)
@@ -254,10 +257,10 @@ type checkedRecord struct {
 	err  error
 }
 
-// checked is a record as read (err: why it could not be), validated as the
-// service will.
-func checked(rec propertyRecord, line int, err error) checkedRecord {
-	if err == nil {
+// checked is a record as read (err: why it could not be) and, if validate,
+// validated as the service will.
+func checked(rec propertyRecord, line int, err error, validate bool) checkedRecord {
+	if err == nil && validate {
 		err = rec.Normalized().Validate()
 	}
 	return checkedRecord{rec, line, err}
@@ -267,11 +270,11 @@ func checked(rec propertyRecord, line int, err error) checkedRecord {
 // time.
 const checkBlock = 256
 
-// checkedRecords calls yield with each record of rr, checked, in the file's
-// order, until the end of the file, an error of the file (its last call),
-// or yield returns false. The records of a rawReader are decoded and
+// checkedRecords calls yield with each record of rr, decoded and, if
+// validate, validated, in the file's order, until the end of the file, an
+// error of the file (its last call), or yield returns false. The records of a rawReader are decoded and
 // validated on every core, a block at a time: a million took 7.4 s on one.
-func checkedRecords(ctx context.Context, rr recordReader, yield func(checkedRecord) bool) {
+func checkedRecords(ctx context.Context, rr recordReader, validate bool, yield func(checkedRecord) bool) {
 	raws, ok := rr.(rawReader)
 	if !ok {
 		for {
@@ -279,7 +282,7 @@ func checkedRecords(ctx context.Context, rr recordReader, yield func(checkedReco
 			if errors.Is(err, io.EOF) {
 				return
 			}
-			if !yield(checked(rec, line, err)) {
+			if !yield(checked(rec, line, err, validate)) {
 				return
 			}
 		}
@@ -328,7 +331,7 @@ func checkedRecords(ctx context.Context, rr recordReader, yield func(checkedReco
 			for b := range jobs {
 				for i, raw := range b.raws {
 					rec, err := decodeRecord(raw)
-					b.out[i] = checked(rec, b.out[i].line, err)
+					b.out[i] = checked(rec, b.out[i].line, err, validate)
 				}
 				close(b.done)
 			}

@@ -154,7 +154,7 @@ func TestCheckedRecordsKeepTheFileOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []checkedRecord
-		checkedRecords(t.Context(), rr, func(r checkedRecord) bool { got = append(got, r); return true })
+		checkedRecords(t.Context(), rr, true, func(r checkedRecord) bool { got = append(got, r); return true })
 		if tc.end != "" {
 			last := got[len(got)-1]
 			var fe *fileError
@@ -179,7 +179,7 @@ func TestCheckedRecordsKeepTheFileOrder(t *testing.T) {
 		}
 		rr, _, _ = openRecords(strings.NewReader(tc.data), tc.format)
 		seen := 0
-		checkedRecords(t.Context(), rr, func(checkedRecord) bool { seen++; return seen < 300 })
+		checkedRecords(t.Context(), rr, true, func(checkedRecord) bool { seen++; return seen < 300 })
 		if seen != 300 {
 			t.Errorf("%s: %d records after stopping at the 300th", tc.format, seen)
 		}
