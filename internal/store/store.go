@@ -437,8 +437,9 @@ func (s *Store) SchemaCurrent(ctx context.Context) (bool, error) {
 // Tx is a write transaction. On SQLite it holds the write lock from its start
 // (BEGIN IMMEDIATE); on MySQL, rows it locks with LockProperty stay locked.
 type Tx struct {
-	tx txConn
-	s  *Store
+	tx    txConn
+	s     *Store
+	stmts map[string]*sqlx.Stmt // MySQL: the statements prepared on tx (execMany)
 }
 
 // txConn is what a transaction runs statements on: a *sqlx.Tx, or on MySQL
@@ -488,7 +489,9 @@ func (s *Store) inImplicitTx(ctx context.Context, fn func(*Tx) error) (err error
 	if err != nil {
 		return mapErr(err)
 	}
+	t := &Tx{tx: c, s: s}
 	defer func() {
+		t.closeStmts()
 		if err != nil {
 			// Even when ctx is done: the connection must not keep the
 			// transaction.
@@ -498,7 +501,6 @@ func (s *Store) inImplicitTx(ctx context.Context, fn func(*Tx) error) (err error
 		}
 		c.Close()
 	}()
-	t := &Tx{tx: c, s: s}
 	if err := fn(t); err != nil {
 		return err
 	}

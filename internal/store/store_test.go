@@ -659,8 +659,9 @@ func TestBulkLoadDropsAndRebuildsIndexes(t *testing.T) {
 }
 
 // TestImportsReuseTheirStatements: full batches of an import are written by
-// statements prepared once (after the first transaction that met them);
-// the rows and their ids are the same either way.
+// prepared statements (on SQLite once, after the first transaction that met
+// them; on MySQL once per transaction); the rows and their ids are the same
+// either way.
 func TestImportsReuseTheirStatements(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dialect string) {
