@@ -39,8 +39,8 @@ The whole file is checked first. Every bad property is reported with its line
 and member (line 12: rooms[1].area: must be greater than 0), and then nothing
 is imported, unless --skip-invalid imports the others. The properties are then
 created in batches of at most 1000, with progress on a terminal, and a summary.
-A batch is all or nothing; if the import stops on an error after some batches,
-the message says how many properties were imported.`,
+If the import stops on an error, the properties before it stay imported and
+the message says how many and which (their ids); none after it are.`,
 		Example: `  realty property import portfolio.csv
   realty property export --city lyon | realty property import - --format csv
   realty property import listings.ndjson --skip-invalid`,

@@ -200,8 +200,9 @@ func onEveryCore(n int, fn func(i int) error) error {
 // (ImportProperties calls, and nothing else: on SQLite the database skips
 // its CHECK constraints meanwhile, and relies on the validation every
 // import does first), in the store's fastest way for it (store.Bulk:
-// on SQLite, indexes dropped and built again for a large load). Local
-// only: the CLI uses it when its service has it, as for an import.
+// on SQLite, indexes dropped and built again for a large load; on MySQL,
+// each batch written by two transactions at once, in order). Local only:
+// the CLI uses it when its service has it, as for an import.
 func (s *actor) BulkLoad(ctx context.Context, n int, load func() error) error {
 	if _, err := s.writer(ctx, 1); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 
@@ -37,9 +38,18 @@ const bulkMinRows = 50_000
 // bulk load must therefore be valid already: the service's BulkLoad runs
 // imports, which check every property against the same rules
 // (realty.ValidateImport) before writing any. Foreign keys are still
-// enforced. On MySQL, load runs as it is.
+// enforced.
+//
+// On MySQL, where a statement keeps a core of the server busy while the
+// client waits, the imports of a bulk load write each batch in bulkParts
+// transactions at once (inOrder).
 func (s *Store) Bulk(ctx context.Context, n int, load func() error) error {
-	if s.dialect != migrations.SQLite || n < s.bulkMin {
+	if n < s.bulkMin {
+		return load()
+	}
+	if s.dialect == migrations.MySQL {
+		s.bulk.Store(true)
+		defer s.bulk.Store(false)
 		return load()
 	}
 	var have int
@@ -142,3 +152,110 @@ func (s *Store) restoreIndexes(ctx context.Context) error {
 
 // execErr is the error of an Exec, whose result is not needed.
 func execErr(_ sql.Result, err error) error { return err }
+
+// bulkParts is how many transactions at once write a batch of a bulk load
+// on MySQL: two 200 000-property loads into two databases at once took
+// 31 s on MariaDB, one alone 26 s.
+const bulkParts = 2
+
+// inOrder writes the items 0 to n-1 in bulkParts transactions at once, on
+// as many connections, as InChunks does: what a caller sees is what one
+// transaction after another would give.
+//   - Ids follow the items' order: a part inserts its properties only when
+//     the part before it has inserted its own (Tx.waitTurn, Tx.passTurn),
+//     so that auto-increment ids go in order. The rest of a part (rooms,
+//     words, events: most of the work) runs beside the others.
+//   - Commits follow it too: a part commits only after the part before it
+//     has, and rolls back if that one failed, so that what stays is the
+//     items [0, done), as with InChunks.
+//
+// A part run again after contention (InTx) keeps its turn no longer: its
+// properties get ids after those of the parts after it. Such a retry is
+// rare (the parts write different rows) and only changes the order of ids.
+func (s *Store) inOrder(ctx context.Context, n int, fn func(tx *Tx, from, to int) error) (int, error) {
+	type part struct {
+		from, to  int
+		turn      *turn
+		committed chan struct{} // closed when err is known
+		err       error
+	}
+	parts := make([]*part, bulkParts)
+	for i := range parts {
+		parts[i] = &part{from: i * n / bulkParts, to: (i + 1) * n / bulkParts, committed: make(chan struct{})}
+		parts[i].turn = &turn{done: make(chan struct{})}
+		if i > 0 {
+			parts[i].turn.after = parts[i-1].turn.done
+		}
+	}
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Go(func() {
+			defer close(p.committed)
+			defer p.turn.pass() // even if it failed before its properties
+			p.err = s.InTx(ctx, func(tx *Tx) error {
+				tx.turn = p.turn
+				if err := fn(tx, p.from, p.to); err != nil {
+					return err
+				}
+				if i == 0 {
+					return nil
+				}
+				prev := parts[i-1]
+				select {
+				case <-prev.committed:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				if prev.err != nil {
+					return errEarlierPart
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	done := 0
+	for _, p := range parts {
+		if p.err != nil {
+			if errors.Is(p.err, errEarlierPart) {
+				continue
+			}
+			return done, p.err
+		}
+		done = p.to
+	}
+	return done, nil
+}
+
+// errEarlierPart rolls back a part of inOrder whose predecessor failed.
+var errEarlierPart = errors.New("an earlier part of the batch failed")
+
+// turn orders the properties inserts of inOrder's parts.
+type turn struct {
+	after <-chan struct{} // closed when the part before has inserted its properties; nil for the first
+	done  chan struct{}   // closed when this part has
+	once  sync.Once
+}
+
+func (t *turn) pass() { t.once.Do(func() { close(t.done) }) }
+
+// waitTurn waits, in a part of inOrder, until the properties of the part
+// before are inserted.
+func (tx *Tx) waitTurn(ctx context.Context) error {
+	if tx.turn == nil || tx.turn.after == nil {
+		return nil
+	}
+	select {
+	case <-tx.turn.after:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// passTurn lets the next part of inOrder insert its properties.
+func (tx *Tx) passTurn() {
+	if tx.turn != nil {
+		tx.turn.pass()
+	}
+}

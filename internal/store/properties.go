@@ -648,6 +648,9 @@ const bulkRows = 500
 func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int64, error) {
 	ids := make([]int64, 0, len(ps))
 	var args []any
+	if err := tx.waitTurn(ctx); err != nil { // a bulk load's parts insert their properties in order
+		return nil, err
+	}
 	for block := range slices.Chunk(ps, bulkRows) {
 		args = args[:0]
 		for _, p := range block {
@@ -660,6 +663,9 @@ func (tx *Tx) InsertProperties(ctx context.Context, ps []NewPropertyRow) ([]int6
 				return nil, fmt.Errorf("owner %d: %w", block[0].OwnerID, realty.ErrNotFound)
 			}
 			return nil, err
+		}
+		if len(ids)+len(block) == len(ps) {
+			tx.passTurn()
 		}
 		texts := make([]propertyText, len(block))
 		for i, p := range block {

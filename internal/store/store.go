@@ -440,6 +440,7 @@ type Tx struct {
 	tx    txConn
 	s     *Store
 	stmts map[string]*sqlx.Stmt // MySQL: the statements prepared on tx (execMany)
+	turn  *turn                 // MySQL bulk loads: when to insert properties (inOrder)
 }
 
 // txConn is what a transaction runs statements on: a *sqlx.Tx, or on MySQL
@@ -531,9 +532,14 @@ const bulkChunkRows = 16000
 // items [from, to) of each. On SQLite it commits each time the items'
 // weights (rows written) reach chunkRows, so that no transaction holds the
 // database's write lock for long; on MySQL, where locks are per row, all
-// items go in one transaction. It returns how many items were committed:
-// on an error, items [0, done) stay stored and the others are not.
+// items go in one transaction, or during a bulk load, for 1000 items or
+// more, in two at once (inOrder). It returns how many items were
+// committed: on an error, items [0, done) stay stored and the others are
+// not.
 func (s *Store) InChunks(ctx context.Context, n int, weight func(i int) int, fn func(tx *Tx, from, to int) error) (done int, err error) {
+	if s.dialect == migrations.MySQL && s.bulk.Load() && n >= bulkParts*bulkRows {
+		return s.inOrder(ctx, n, fn)
+	}
 	for done < n {
 		end, rows := done, 0
 		limit := chunkRows

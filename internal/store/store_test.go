@@ -658,6 +658,77 @@ func TestBulkLoadDropsAndRebuildsIndexes(t *testing.T) {
 	}
 }
 
+// TestBulkLoadOnMySQLWritesPartsInOrder: the parts of a batch that a bulk
+// load writes at once on MySQL give what one transaction after another
+// would: ids in the items' order, and, when a part fails, the items before
+// it stored and none after, even those of a part that succeeded.
+func TestBulkLoadOnMySQLWritesPartsInOrder(t *testing.T) {
+	t.Parallel()
+	st := testdb.Open(t, migrations.MySQL)
+	st.SetBulkMinRows(10)
+	owner, err := st.CreateUser(ctx, user("parts@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 1200 // two parts of 600, each a full block of 500 and 100
+	area := realty.Area(1000)
+	rows := func(name string) []store.NewPropertyRow {
+		rows := make([]store.NewPropertyRow, n)
+		for i := range rows {
+			rows[i] = store.NewPropertyRow{PropertyRow: store.PropertyRow{OwnerID: owner, Name: fmt.Sprint(name, " ", i),
+				Type: "house", City: "Lyon", CityKey: "lyon", At: time.Now().UTC()},
+				Rooms: []realty.NewRoom{{Type: "bedroom", Area: &area}, {Type: "kitchen", Features: []string{"oven"}}}}
+		}
+		return rows
+	}
+	count := func(name string) int {
+		t.Helper()
+		var c int
+		if err := st.Read().QueryRow("SELECT COUNT(*) FROM properties WHERE name LIKE ?", name+" %").Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	// load imports rows, failing in the part that starts at failFrom (-1: none)
+	// after writing it.
+	load := func(rows []store.NewPropertyRow, failFrom int) ([]int64, int, error) {
+		ids := make([]int64, n)
+		var done int
+		err := st.Bulk(ctx, n, func() error {
+			var err error
+			done, err = st.InChunks(ctx, n, func(int) int { return 3 }, func(tx *store.Tx, from, to int) error {
+				got, err := tx.InsertProperties(ctx, rows[from:to])
+				copy(ids[from:], got)
+				if err == nil && from == failFrom {
+					err = errors.New("boom")
+				}
+				return err
+			})
+			return err
+		})
+		return ids, done, err
+	}
+	ids, done, err := load(rows("Ordered"), -1)
+	if err != nil || done != n || count("Ordered") != n {
+		t.Fatalf("import: %v; %d done, %d stored", err, done, count("Ordered"))
+	}
+	for i := 1; i < n; i++ {
+		if ids[i] <= ids[i-1] {
+			t.Fatalf("property %d has id %d, after %d", i, ids[i], ids[i-1])
+		}
+	}
+	p, err := st.Property(ctx, ids[n-1])
+	if err != nil || p.Name != fmt.Sprint("Ordered ", n-1) || len(p.Rooms) != 2 || p.Rooms[1].Features[0] != "oven" {
+		t.Fatalf("the last property: %+v, %v", p, err)
+	}
+	if _, done, err := load(rows("Second fails"), n/2); err == nil || done != n/2 || count("Second fails") != n/2 {
+		t.Errorf("second part failing: %v; %d done, %d stored, want %d", err, done, count("Second fails"), n/2)
+	}
+	if _, done, err := load(rows("First fails"), 0); err == nil || done != 0 || count("First fails") != 0 {
+		t.Errorf("first part failing: %v; %d done, %d stored, want none", err, done, count("First fails"))
+	}
+}
+
 // TestImportsReuseTheirStatements: full batches of an import are written by
 // prepared statements (on SQLite once, after the first transaction that met
 // them; on MySQL once per transaction); the rows and their ids are the same

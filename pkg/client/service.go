@@ -63,7 +63,8 @@ func (c *Client) CreateProperty(ctx context.Context, in realty.NewProperty) (rea
 	return p, err
 }
 
-// ImportProperties creates many properties in one transaction.
+// ImportProperties creates many properties in one request (see
+// realty.Service for how the server writes them).
 func (c *Client) ImportProperties(ctx context.Context, in []realty.NewProperty) ([]int64, error) {
 	var out struct {
 		IDs []int64 `json:"ids"`

@@ -29,8 +29,12 @@ type Service interface {
 	// CreateProperty registers a property, rooms included, owned by the acting user.
 	CreateProperty(ctx context.Context, in NewProperty) (Property, error)
 	// ImportProperties creates many properties, rooms included, owned by the
-	// acting user, in one transaction: all of them or none. At most MaxImport
-	// per call. It returns their ids in order.
+	// acting user, and returns their ids in order; at most MaxImport per call.
+	// Every property is validated before any is written: if one is invalid,
+	// none is. Through a server on MySQL they are written in one transaction;
+	// on SQLite, and in a local bulk load, in a few committed in order, so
+	// that should the database fail midway, the error says which properties
+	// were imported and stay (those before the failure).
 	ImportProperties(ctx context.Context, in []NewProperty) ([]int64, error)
 	// Property returns one property with its rooms.
 	Property(ctx context.Context, id int64) (Property, error)
