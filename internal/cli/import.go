@@ -65,8 +65,9 @@ the message says how many and which (their ids); none after it are.`,
 // maxShownProblems bounds the problems an import lists.
 const maxShownProblems = 100
 
-// importBatchBytes bounds the estimated JSON of a batch, under the server's
-// 1 MiB limit of a request body.
+// importBatchBytes bounds the estimated JSON of a batch sent to a server,
+// under its 1 MiB limit of a request body. A local service takes full
+// batches (bulk loads on MySQL write batches of 1000 in two parts at once).
 const importBatchBytes = 900 << 10
 
 func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
@@ -156,7 +157,11 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 		// take a core each.
 		rctx, stop := context.WithCancel(ctx)
 		defer stop()
-		batches, readErr := readBatches(rctx, rr, skip)
+		maxBytes := importBatchBytes
+		if _, local := svc.(bulkLoader); local {
+			maxBytes = 0
+		}
+		batches, readErr := readBatches(rctx, rr, skip, maxBytes)
 		for batch := range batches {
 			ids, err := svc.ImportProperties(ctx, batch)
 			if err != nil && done > 0 {
@@ -208,10 +213,10 @@ func bulkImport(ctx context.Context, svc realty.Service, n int, load func() erro
 
 // readBatches sends the records of rr, but for those at the lines of skip
 // (found invalid by the first pass) and those that cannot be decoded, in
-// batches of at most realty.MaxImport properties and importBatchBytes of
-// JSON, then the reading's error (nil at the end of the file) on the second
-// channel. It stops when ctx is done.
-func readBatches(ctx context.Context, rr recordReader, skip map[int]bool) (<-chan []realty.NewProperty, <-chan error) {
+// batches of at most realty.MaxImport properties and, unless it is 0,
+// maxBytes of JSON, then the reading's error (nil at the end of the file)
+// on the second channel. It stops when ctx is done.
+func readBatches(ctx context.Context, rr recordReader, skip map[int]bool, maxBytes int) (<-chan []realty.NewProperty, <-chan error) {
 	out, errc := make(chan []realty.NewProperty, 1), make(chan error, 1)
 	go func() {
 		defer close(out)
@@ -230,8 +235,11 @@ func readBatches(ctx context.Context, rr recordReader, skip map[int]bool) (<-cha
 			if r.err != nil || skip[r.line] {
 				return true // reported by the first pass (--skip-invalid)
 			}
-			n := estimateJSON(r.rec.NewProperty)
-			if len(batch) == realty.MaxImport || (len(batch) > 0 && size+n > importBatchBytes) {
+			n := 0 // the record's estimated JSON, when batches are bounded by it
+			if maxBytes > 0 {
+				n = estimateJSON(r.rec.NewProperty)
+			}
+			if len(batch) == realty.MaxImport || (maxBytes > 0 && len(batch) > 0 && size+n > maxBytes) {
 				if stopped = !send(); stopped {
 					return false
 				}

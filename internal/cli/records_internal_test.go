@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -235,5 +236,38 @@ func TestImportStopsAtAFailedBatch(t *testing.T) {
 		if !reflect.DeepEqual(svc.got, c.got) {
 			t.Errorf("failing at call %d: batches %v; want %v", c.failAt, svc.got, c.got)
 		}
+	}
+}
+
+// localImports is a failingImports that is local: it has BulkLoad.
+type localImports struct{ failingImports }
+
+func (l *localImports) BulkLoad(_ context.Context, _ int, load func() error) error { return load() }
+
+// TestImportBatchesFitRequests: batches sent to a server stay under its
+// limit of a request body; a local service gets full ones.
+func TestImportBatchesFitRequests(t *testing.T) {
+	var recs []propertyRecord
+	for i := range 1500 {
+		recs = append(recs, propertyRecord{NewProperty: realty.NewProperty{Name: fmt.Sprint("P", i), Type: "house",
+			City: "Lyon", Description: strings.Repeat("é", 1500)}})
+	}
+	path := filepath.Join(t.TempDir(), "p.ndjson")
+	if err := os.WriteFile(path, writeRecords(t, formatNDJSON, recs), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	remote, local := &failingImports{failAt: 99}, &localImports{failingImports{failAt: 99}}
+	for _, svc := range []realty.Service{remote, local} {
+		opts := &PropertyImportOptions{File: path, Print: &Printer{IO: &IO{Out: io.Discard, Err: io.Discard}},
+			Service: func(context.Context) (realty.Service, error) { return svc, nil }}
+		if err := propertyImportRun(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(remote.got) < 5 || slices.Max(remote.got)*estimateJSON(recs[0].NewProperty) > importBatchBytes {
+		t.Errorf("batches sent to a server: %v", remote.got)
+	}
+	if !slices.Equal(local.got, []int{1000, 500}) {
+		t.Errorf("batches of a local service: %v, want 1000 and 500", local.got)
 	}
 }
