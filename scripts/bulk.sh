@@ -57,9 +57,13 @@ database() { # a fresh database URL named $1
 }
 
 # timed LABEL COMMAND...: runs it, prints its time, rate and peak RSS.
+# Each step starts with the page cache's dirty pages on disk: a step that
+# follows one which wrote gigabytes otherwise pays for their writeback
+# (the same import took 58 s alone, 74 s right after a demo and exports).
 timed() {
 	local label=$1
 	shift
+	sync
 	/usr/bin/time -f "%e %M" -o "$dir/time" "$@" >"$dir/out" 2>"$dir/err" || {
 		cat "$dir/err" >&2
 		exit 1
