@@ -169,19 +169,32 @@ const bulkParts = 2
 //     has, and rolls back if that one failed, so that what stays is the
 //     items [0, done), as with InChunks.
 //
-// A part run again after contention (InTx) keeps its turn no longer: its
-// properties get ids after those of the parts after it. Such a retry is
-// rare (the parts write different rows) and only changes the order of ids.
+// A part is not run again on its own after contention: its properties
+// would get ids after those of the part after it. The items from the
+// first part that failed on are run again, in new parts, as one
+// transaction is by InTx.
 func (s *Store) inOrder(ctx context.Context, n int, fn func(tx *Tx, from, to int) error) (int, error) {
+	done := 0
+	err := s.retry(ctx, func() error {
+		var err error
+		done, err = s.inOrderOnce(ctx, done, n, fn)
+		return err
+	})
+	return done, err
+}
+
+// inOrderOnce writes the items from to n-1 in parts, once; it returns the
+// end of the items stored and the error of the first part that failed.
+func (s *Store) inOrderOnce(ctx context.Context, from, n int, fn func(tx *Tx, from, to int) error) (int, error) {
 	type part struct {
 		from, to  int
 		turn      *turn
 		committed chan struct{} // closed when err is known
 		err       error
 	}
-	parts := make([]*part, bulkParts)
+	parts := make([]*part, min(bulkParts, n-from)) // none empty
 	for i := range parts {
-		parts[i] = &part{from: i * n / bulkParts, to: (i + 1) * n / bulkParts, committed: make(chan struct{})}
+		parts[i] = &part{from: from + i*(n-from)/len(parts), to: from + (i+1)*(n-from)/len(parts), committed: make(chan struct{})}
 		parts[i].turn = &turn{done: make(chan struct{})}
 		if i > 0 {
 			parts[i].turn.after = parts[i-1].turn.done
@@ -192,7 +205,7 @@ func (s *Store) inOrder(ctx context.Context, n int, fn func(tx *Tx, from, to int
 		wg.Go(func() {
 			defer close(p.committed)
 			defer p.turn.pass() // even if it failed before its properties
-			p.err = s.InTx(ctx, func(tx *Tx) error {
+			p.err = s.inTxOnce(ctx, func(tx *Tx) error {
 				tx.turn = p.turn
 				if err := fn(tx, p.from, p.to); err != nil {
 					return err
@@ -214,7 +227,7 @@ func (s *Store) inOrder(ctx context.Context, n int, fn func(tx *Tx, from, to int
 		})
 	}
 	wg.Wait()
-	done := 0
+	done := from
 	for _, p := range parts {
 		if p.err != nil {
 			if errors.Is(p.err, errEarlierPart) {

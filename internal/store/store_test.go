@@ -9,8 +9,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/realtyhq/realty/internal/ratelimit"
 	"github.com/realtyhq/realty/internal/store"
@@ -689,9 +692,9 @@ func TestBulkLoadOnMySQLWritesPartsInOrder(t *testing.T) {
 		}
 		return c
 	}
-	// load imports rows, failing in the part that starts at failFrom (-1: none)
-	// after writing it.
-	load := func(rows []store.NewPropertyRow, failFrom int) ([]int64, int, error) {
+	// load imports rows; a part ends with after(its first item) once it has
+	// inserted its properties (nil: no error).
+	load := func(rows []store.NewPropertyRow, after func(from int) error) ([]int64, int, error) {
 		ids := make([]int64, n)
 		var done int
 		err := st.Bulk(ctx, n, func() error {
@@ -699,8 +702,8 @@ func TestBulkLoadOnMySQLWritesPartsInOrder(t *testing.T) {
 			done, err = st.InChunks(ctx, n, func(int) int { return 3 }, func(tx *store.Tx, from, to int) error {
 				got, err := tx.InsertProperties(ctx, rows[from:to])
 				copy(ids[from:], got)
-				if err == nil && from == failFrom {
-					err = errors.New("boom")
+				if err == nil && after != nil {
+					err = after(from)
 				}
 				return err
 			})
@@ -708,23 +711,58 @@ func TestBulkLoadOnMySQLWritesPartsInOrder(t *testing.T) {
 		})
 		return ids, done, err
 	}
-	ids, done, err := load(rows("Ordered"), -1)
+	failAt := func(part int) func(int) error {
+		return func(from int) error {
+			if from == part {
+				return errors.New("boom")
+			}
+			return nil
+		}
+	}
+	inOrder := func(name string, ids []int64) {
+		t.Helper()
+		for i := 1; i < n; i++ {
+			if ids[i] <= ids[i-1] {
+				t.Fatalf("%s: property %d has id %d, after %d", name, i, ids[i], ids[i-1])
+			}
+		}
+		p, err := st.Property(ctx, ids[n-1])
+		if err != nil || p.Name != fmt.Sprint(name, " ", n-1) || len(p.Rooms) != 2 || p.Rooms[1].Features[0] != "oven" {
+			t.Fatalf("%s: the last property: %+v, %v", name, p, err)
+		}
+	}
+	ids, done, err := load(rows("Ordered"), nil)
 	if err != nil || done != n || count("Ordered") != n {
 		t.Fatalf("import: %v; %d done, %d stored", err, done, count("Ordered"))
 	}
-	for i := 1; i < n; i++ {
-		if ids[i] <= ids[i-1] {
-			t.Fatalf("property %d has id %d, after %d", i, ids[i], ids[i-1])
+	inOrder("Ordered", ids)
+
+	// A deadlock in the first part, once the second has its ids: the batch
+	// is run again, not the first part alone after the second.
+	var deadlocked atomic.Bool
+	secondInserted := make(chan struct{})
+	var once sync.Once
+	ids, done, err = load(rows("Retried"), func(from int) error {
+		if from == n/2 {
+			once.Do(func() { close(secondInserted) })
 		}
+		if from != 0 || deadlocked.Swap(true) {
+			return nil
+		}
+		select {
+		case <-secondInserted:
+		case <-time.After(time.Minute): // only if the second part never inserts
+		}
+		return &mysql.MySQLError{Number: 1213, Message: "Deadlock found when trying to get lock"}
+	})
+	if err != nil || done != n || count("Retried") != n || !deadlocked.Load() {
+		t.Fatalf("import with a deadlock: %v; %d done, %d stored", err, done, count("Retried"))
 	}
-	p, err := st.Property(ctx, ids[n-1])
-	if err != nil || p.Name != fmt.Sprint("Ordered ", n-1) || len(p.Rooms) != 2 || p.Rooms[1].Features[0] != "oven" {
-		t.Fatalf("the last property: %+v, %v", p, err)
-	}
-	if _, done, err := load(rows("Second fails"), n/2); err == nil || done != n/2 || count("Second fails") != n/2 {
+	inOrder("Retried", ids)
+	if _, done, err := load(rows("Second fails"), failAt(n/2)); err == nil || done != n/2 || count("Second fails") != n/2 {
 		t.Errorf("second part failing: %v; %d done, %d stored, want %d", err, done, count("Second fails"), n/2)
 	}
-	if _, done, err := load(rows("First fails"), 0); err == nil || done != 0 || count("First fails") != 0 {
+	if _, done, err := load(rows("First fails"), failAt(0)); err == nil || done != 0 || count("First fails") != 0 {
 		t.Errorf("first part failing: %v; %d done, %d stored, want none", err, done, count("First fails"))
 	}
 }
