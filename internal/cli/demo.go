@@ -128,9 +128,9 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		}
 	}
 	if existing := len(demoProperties) - created; existing > 0 {
-		f.Print.Status("Added %d demo properties (%d were there already).", created, existing)
+		f.Print.Status("Added %s (%d were there already).", counted(created, "demo property", "demo properties"), existing)
 	} else {
-		f.Print.Status("Added %d demo properties.", created)
+		f.Print.Status("Added %s.", counted(created, "demo property", "demo properties"))
 	}
 	t := newTable(f.IO, "EMAIL", "PASSWORD", "NAME")
 	for _, u := range demoUsers {
@@ -340,7 +340,7 @@ func loadSynthetic(ctx context.Context, f *Factory, svc realty.Service, n int) e
 	}
 	bar.finish()
 	if len(have) > 0 {
-		f.Print.Status("%d synthetic properties were there already.", len(have))
+		f.Print.Status("%s there already.", counted(len(have), "synthetic property was", "synthetic properties were"))
 	}
 	return nil
 }

@@ -127,6 +127,6 @@ func propertyExportRun(ctx context.Context, opts *PropertyListOptions, format, o
 	if streams.ErrTTY {
 		fmt.Fprint(streams.Err, clearLine)
 	}
-	opts.Print.Status("Exported %d properties to %s (%s, %s).", n, where, format, time.Since(start).Round(time.Millisecond))
+	opts.Print.Status("Exported %s to %s (%s, %s).", counted(n, "property", "properties"), where, format, time.Since(start).Round(time.Millisecond))
 	return nil
 }

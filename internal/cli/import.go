@@ -125,8 +125,12 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 		return bad.Err()
 	}
 	if invalid > 0 && !opts.SkipInvalid {
-		opts.Print.Status("%d of %d properties are invalid; nothing was imported (--skip-invalid imports the others).",
-			invalid, valid+invalid)
+		verb := "are"
+		if invalid == 1 {
+			verb = "is"
+		}
+		opts.Print.Status("%d of %s %s invalid; nothing was imported (--skip-invalid imports the others).",
+			invalid, counted(valid+invalid, "property", "properties"), verb)
 		return bad.Err()
 	}
 	var ve *realty.ValidationError
@@ -191,7 +195,7 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 		return opts.Print.JSONOut(map[string]any{"imported": done, "skipped": invalid, "first_id": firstID, "last_id": lastID})
 	}
 	elapsed := time.Since(start)
-	opts.Print.Status("Imported %d properties from %s (%s) in %s, %.0f/s; %d invalid skipped.", done, opts.File,
+	opts.Print.Status("Imported %s from %s (%s) in %s, %.0f/s; %d invalid skipped.", counted(done, "property", "properties"), opts.File,
 		format, elapsed.Round(time.Millisecond), float64(done)/max(elapsed.Seconds(), 1e-9), invalid)
 	return nil
 }

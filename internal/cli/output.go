@@ -144,3 +144,12 @@ func (p *Printer) Fields(pairs ...[2]string) error {
 func (p *Printer) Status(format string, args ...any) {
 	fmt.Fprintf(p.IO.Err, format+"\n", args...)
 }
+
+// counted is a count and its noun for Status: counted(1, "property",
+// "properties") is "1 property", counted(2, ...) "2 properties".
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
