@@ -213,8 +213,8 @@ func (c *Client) shouldRetry(method string, resp *http.Response, err error, atte
 	wait := c.backoff << attempt
 	wait += time.Duration(rand.Int64N(int64(wait)/2 + 1))
 	if resp != nil {
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-			wait = min(time.Duration(s)*time.Second, 5*time.Second)
+		if ra := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ra > 0 {
+			wait = min(ra, 5*time.Second)
 		}
 	}
 	return true, wait

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/realtyhq/realty/pkg/realty"
 )
@@ -54,13 +56,31 @@ func problemError(resp *http.Response, body io.Reader) error {
 		kind = realty.KindOf(realty.ErrMalformed)
 	}
 	detail := p.Detail
-	if p.Code == "rate_limited" {
-		if ra := resp.Header.Get("Retry-After"); ra != "" {
-			detail += " (retry in " + ra + "s)"
-		}
+	wait := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+	if p.Code == "rate_limited" && wait > 0 {
+		detail += fmt.Sprintf(" (retry in %s)", wait.Round(time.Second))
 	}
-	return &Error{Status: resp.StatusCode, Code: p.Code, Detail: detail,
+	e := &Error{Status: resp.StatusCode, Code: p.Code, Detail: detail,
 		RequestID: resp.Header.Get("X-Request-ID"), kind: kind.Err}
+	if wait > 0 && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		return &realty.RetryLater{Err: e, After: wait} // as the service says it
+	}
+	return e
+}
+
+// retryAfter is how long a Retry-After value (RFC 9110, 10.2.3: seconds, or
+// an HTTP date) says to wait from now, or 0 for none or a bad one.
+func retryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseInt(v, 10, 32); err == nil {
+		return time.Duration(max(0, s)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(0, t.Sub(now))
+	}
+	return 0
 }
 
 // codeOf guesses the code of a response that is not a problem (a proxy's):

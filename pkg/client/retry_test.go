@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -101,6 +102,55 @@ func TestNewRejectsBadURLs(t *testing.T) {
 	for _, u := range []string{"", "localhost:8080", "ftp://x", "http://"} {
 		if _, err := client.New(u); err == nil {
 			t.Errorf("New(%q) succeeded", u)
+		}
+	}
+}
+
+// TestRefusalsSayWhenToRetry: a 429 or 503 with Retry-After (seconds, or an
+// HTTP date) is a realty.RetryLater, as the service's own refusals are, with
+// the server's typed error inside; without one, or on another status, it is
+// not.
+func TestRefusalsSayWhenToRetry(t *testing.T) {
+	t.Parallel()
+	var status atomic.Int32
+	var header atomic.Value
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		code := map[int32]string{429: "rate_limited", 503: "unavailable", 409: "conflict"}[status.Load()]
+		if v := header.Load().(string); v != "" {
+			w.Header().Set("Retry-After", v)
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(int(status.Load()))
+		_, _ = w.Write([]byte(`{"type":"x","title":"x","status":` + fmt.Sprint(status.Load()) + `,"detail":"refused","code":"` + code + `"}`))
+	}))
+	defer ts.Close()
+	c, _ := client.New(ts.URL, client.WithToken("t"), client.WithRetries(0, time.Millisecond))
+	for _, tc := range []struct {
+		status     int32
+		retryAfter string
+		kind       error
+		want       time.Duration // 0: not a RetryLater
+	}{
+		{429, "3", realty.ErrRateLimited, 3 * time.Second},
+		{503, "1", realty.ErrUnavailable, time.Second},
+		{429, time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat), realty.ErrRateLimited, 90 * time.Second},
+		{429, "", realty.ErrRateLimited, 0},
+		{429, "soon", realty.ErrRateLimited, 0},
+		{409, "3", realty.ErrConflict, 0},
+	} {
+		status.Store(tc.status)
+		header.Store(tc.retryAfter)
+		err := c.DeleteProperty(context.Background(), 1, 0)
+		var later *realty.RetryLater
+		var ce *client.Error
+		if !errors.Is(err, tc.kind) || !errors.As(err, &ce) || ce.Status != int(tc.status) {
+			t.Errorf("%d, Retry-After %q: %v, want a client error of %v", tc.status, tc.retryAfter, err, tc.kind)
+		}
+		switch ok := errors.As(err, &later); {
+		case tc.want == 0 && ok:
+			t.Errorf("%d, Retry-After %q: a RetryLater of %s", tc.status, tc.retryAfter, later.After)
+		case tc.want > 0 && (!ok || later.After > tc.want || later.After < tc.want-2*time.Second):
+			t.Errorf("%d, Retry-After %q: %v (RetryLater %v), want a RetryLater of %s", tc.status, tc.retryAfter, err, ok, tc.want)
 		}
 	}
 }
