@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -310,14 +311,16 @@ func loadSynthetic(ctx context.Context, f *Factory, svc realty.Service, n int) e
 	}
 	bar := newProgress(f.IO, "Adding synthetic properties", missing)
 	batch := make([]realty.NewProperty, 0, realty.MaxImport)
+	pace := newPacer(svc, func(d time.Duration) { bar.pause(d, "the server's limit of writes") })
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if _, err := svc.ImportProperties(ctx, batch); err != nil {
+		ids, err := pace.importBatch(ctx, batch)
+		bar.add(len(ids))
+		if err != nil {
 			return err
 		}
-		bar.add(len(batch))
 		batch = batch[:0]
 		return nil
 	}

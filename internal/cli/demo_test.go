@@ -11,8 +11,8 @@ import (
 )
 
 // withServer points the harness at a realty server on a fresh SQLite database.
-func withServer(t *testing.T, h *harness) {
-	core, err := service.New(testdb.Open(t, "sqlite"))
+func withServer(t *testing.T, h *harness, opts ...service.Option) {
+	core, err := service.New(testdb.Open(t, "sqlite"), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,8 +39,11 @@ The whole file is checked first. Every bad property is reported with its line
 and member (line 12: rooms[1].area: must be greater than 0), and then nothing
 is imported, unless --skip-invalid imports the others. The properties are then
 created in batches of at most 1000, with progress on a terminal, and a summary.
-If the import stops on an error, the properties before it stay imported and
-the message says how many and which (their ids); none after it are.`,
+Through a server that limits each user's writes (realty serve --write-limit),
+the import waits when refused for a while, as long as the server says, and
+goes on with smaller batches. If the import stops on an error, the properties
+before it stay imported and the message says how many and which (their ids);
+none after it are.`,
 		Example: `  realty property import portfolio.csv
   realty property export --city lyon | realty property import - --format csv
   realty property import listings.ndjson --skip-invalid`,
@@ -166,11 +169,19 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 			maxBytes = 0
 		}
 		batches, readErr := readBatches(rctx, rr, skip, maxBytes)
+		pace := newPacer(svc, func(d time.Duration) { bar.pause(d, "the server's limit of writes") })
 		for batch := range batches {
-			ids, err := svc.ImportProperties(ctx, batch)
+			ids, err := pace.importBatch(ctx, batch)
+			if len(ids) > 0 {
+				if done == 0 {
+					firstID = ids[0]
+				}
+				done, lastID = done+len(ids), ids[len(ids)-1]
+				bar.add(len(ids))
+			}
 			if err != nil && done > 0 {
-				err = fmt.Errorf("%d properties were imported (ids %d to %d) before this batch failed: %w",
-					done, firstID, lastID, err)
+				err = fmt.Errorf("%s imported (ids %d to %d) before this batch failed: %w",
+					counted(done, "property was", "properties were"), firstID, lastID, err)
 			}
 			if err != nil {
 				stop() // and wait for the reader, which uses the file
@@ -179,11 +190,6 @@ func propertyImportRun(ctx context.Context, opts *PropertyImportOptions) error {
 				<-readErr
 				return err
 			}
-			if done == 0 {
-				firstID = ids[0]
-			}
-			done, lastID = done+len(ids), ids[len(ids)-1]
-			bar.add(len(ids))
 		}
 		return <-readErr
 	})

@@ -22,7 +22,8 @@ type progress struct {
 	what        string
 	total, done int
 	start, last time.Time
-	tenth       int // piped: the last tenth reported
+	tenth       int       // piped: the last tenth reported
+	paused      time.Time // piped: when a wait was last reported
 	now         func() time.Time
 }
 
@@ -49,6 +50,23 @@ func (p *progress) add(n int) {
 	if tenth := p.done * 10 / max(1, p.total); tenth > p.tenth && p.done < p.total {
 		p.tenth = tenth
 		fmt.Fprintln(p.w, p.line(now, false))
+	}
+}
+
+// pause reports a wait of d before the work goes on, and why: on a
+// terminal, on the progress line; piped, on a line of its own, at most
+// once a minute (a server's limit may make a wait of every request).
+func (p *progress) pause(d time.Duration, why string) {
+	msg := fmt.Sprintf("waiting %s: %s", d.Round(time.Second), why)
+	now := p.now()
+	if p.tty {
+		p.last = now
+		fmt.Fprint(p.w, clearLine+p.line(now, true)+" · "+msg)
+		return
+	}
+	if p.paused.IsZero() || now.Sub(p.paused) >= time.Minute {
+		p.paused = now
+		fmt.Fprintf(p.w, "%s: %s\n", p.what, msg)
 	}
 }
 

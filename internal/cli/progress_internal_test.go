@@ -43,3 +43,29 @@ func TestProgress(t *testing.T) {
 		t.Errorf("terminal progress: %q", tty.String()[:200])
 	}
 }
+
+// TestProgressPause: a wait is said on the terminal's line, after the
+// count, each time; piped, on a line of its own, at most once a minute.
+func TestProgressPause(t *testing.T) {
+	start := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	const wait = "waiting 3s: the server's limit of writes"
+	for _, tty := range []bool{false, true} {
+		var out bytes.Buffer
+		p := newProgress(&IO{Err: &out, ErrTTY: tty}, "Importing", 10000)
+		var clock time.Time
+		p.now, p.start = func() time.Time { return clock }, start
+		p.done = 1000
+		for _, at := range []time.Duration{time.Second, 59 * time.Second, 61 * time.Second} {
+			clock = start.Add(at)
+			p.pause(2600*time.Millisecond, "the server's limit of writes")
+		}
+		want := "Importing: " + wait + "\nImporting: " + wait + "\n" // at 1 s and 61 s
+		if tty {
+			want = clearLine + "[==                  ] Importing: 1 000 of 10 000 (10%) · 1 000/s · about 9s left · " + wait
+		}
+		if got := out.String(); (!tty && got != want) || (tty && (!strings.HasPrefix(got, want) ||
+			strings.Count(got, clearLine) != 3 || !strings.HasSuffix(got, wait))) {
+			t.Errorf("tty %v: %q, want %q", tty, got, want)
+		}
+	}
+}
