@@ -1248,3 +1248,65 @@ func testExportImportRoundTrip(t *testing.T, e *env) {
 	must[[]int64](t, "import the export")(bob.svc.ImportProperties(e.ctx, first))
 	same(t, "export of the import", export(bob.ID), first)
 }
+
+// testIdempotentCreates: a create made with an idempotency key happens
+// once: the same call again (a retry after a lost answer) returns the first
+// result and writes nothing, neither rows nor events; the key with another
+// input is refused and changes nothing; keys are each user's own; a bad key
+// is refused before anything is written.
+func testIdempotentCreates(t *testing.T, e *env) {
+	alice, bob := e.register("Alice"), e.register("Bob")
+	keyed := realty.WithIdempotencyKey(e.ctx, "create-7f3a")
+	mine := func() []realty.PropertySummary {
+		return must[realty.Page[realty.PropertySummary]](t, "list")(alice.svc.Properties(e.ctx,
+			realty.PropertyFilter{OwnerID: alice.ID, Limit: realty.MaxPageSize})).Items
+	}
+
+	first := must[realty.Property](t, "create")(alice.svc.CreateProperty(keyed, sampleProperty("Loft", "Lyon")))
+	again := must[realty.Property](t, "create again")(alice.svc.CreateProperty(keyed, sampleProperty("Loft", "Lyon")))
+	same(t, "the second create's answer", again, first)
+	if n := len(mine()); n != 1 {
+		t.Errorf("%d properties after the same create twice, want 1", n)
+	}
+	_, err := alice.svc.CreateProperty(keyed, sampleProperty("Other loft", "Lyon"))
+	wantInvalid(t, "the key with another property", err, realty.IdempotencyKeyField)
+	// Bob's key of the same name is his own.
+	bobs := must[realty.Property](t, "bob's create")(bob.svc.CreateProperty(keyed, sampleProperty("Loft", "Lyon")))
+	if bobs.ID == first.ID || bobs.Owner.ID != bob.ID {
+		t.Errorf("bob's create with alice's key = %s", describe(bobs))
+	}
+	for _, bad := range []string{strings.Repeat("k", realty.MaxIdempotencyKey+1), "with space", "é"} {
+		_, err := alice.svc.CreateProperty(realty.WithIdempotencyKey(e.ctx, bad), sampleProperty("Bad key", "Lyon"))
+		wantInvalid(t, fmt.Sprintf("key %q", bad), err, realty.IdempotencyKeyField)
+	}
+
+	roomKey := realty.WithIdempotencyKey(e.ctx, "room-1")
+	cellar := realty.NewRoom{Type: "cellar", Area: area("6")}
+	room := must[realty.Room](t, "add room")(alice.svc.AddRoom(roomKey, first.ID, cellar, 0))
+	same(t, "the same room added again", must[realty.Room](t, "add room again")(alice.svc.AddRoom(roomKey, first.ID, cellar, 0)), room)
+	_, err = alice.svc.AddRoom(roomKey, first.ID, realty.NewRoom{Type: "attic"}, 0)
+	wantInvalid(t, "the room key with another room", err, realty.IdempotencyKeyField)
+
+	importKey := realty.WithIdempotencyKey(e.ctx, "import-2026-12-07")
+	batch := []realty.NewProperty{sampleProperty("Studio", "Paris"), sampleProperty("House", "Nantes")}
+	ids := must[[]int64](t, "import")(alice.svc.ImportProperties(importKey, batch))
+	same(t, "the same import again", must[[]int64](t, "import again")(alice.svc.ImportProperties(importKey, batch)), ids)
+	_, err = alice.svc.ImportProperties(importKey, batch[:1])
+	wantInvalid(t, "the import key with another batch", err, realty.IdempotencyKeyField)
+
+	if n := len(mine()); n != 3 {
+		t.Errorf("%d properties, want 3: the loft, the studio, the house", n)
+	}
+	got := e.get(first.ID)
+	if len(got.Rooms) != len(first.Rooms)+1 || got.Version != 2 {
+		t.Errorf("the loft after its room was added twice: %d rooms, version %d", len(got.Rooms), got.Version)
+	}
+	var kinds []realty.EventKind
+	for _, ev := range e.history(first.ID, 0) {
+		kinds = append(kinds, ev.Kind)
+	}
+	same(t, "the loft's history", kinds, []realty.EventKind{"room_added", "created"})
+	if n := len(e.history(ids[0], 0)); n != 1 {
+		t.Errorf("the imported studio has %d events, want 1", n)
+	}
+}

@@ -49,6 +49,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) ServiceFor) {
 		{"RoomLimits", testRoomLimits},
 		{"ImportProperties", testImport},
 		{"History", testHistory},
+		{"IdempotentCreates", testIdempotentCreates},
 		{"ListWithRooms", testListWithRooms},
 		{"ExportImportRoundTrip", testExportImportRoundTrip},
 		{"CityPagination", testCityPagination},

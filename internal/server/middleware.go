@@ -138,3 +138,29 @@ func (s *Server) schemaCurrent(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// idempotencyKey gives the service the Idempotency-Key of a create
+// (draft-ietf-httpapi-idempotency-key-header): a structured-field string
+// ("8e03978e-40d5"), or the bare key as many clients send it, of 1 to 255
+// visible ASCII characters, in one field. The service answers the same
+// request sent again with the first one's result.
+func idempotencyKey(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		v, ok := c.Request().Header["Idempotency-Key"]
+		if !ok {
+			return next(c)
+		}
+		if len(v) > 1 {
+			return realty.Invalid(realty.IdempotencyKeyField, "must be sent once")
+		}
+		key := v[0]
+		if len(key) >= 2 && key[0] == '"' && key[len(key)-1] == '"' {
+			key = strings.NewReplacer(`\\`, `\`, `\"`, `"`).Replace(key[1 : len(key)-1])
+		}
+		if err := realty.ValidateIdempotencyKey(key); err != nil {
+			return err // an empty one too, which the service would take for none
+		}
+		c.SetRequest(c.Request().WithContext(realty.WithIdempotencyKey(c.Request().Context(), key)))
+		return next(c)
+	}
+}

@@ -113,9 +113,10 @@ func New(b App, cfg Config) *Server {
 		// Bearer tokens, not cookies: no credentials mode is needed, so even
 		// "*" is safe. Clients must be able to read these headers.
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-			AllowOrigins:  cfg.CORSOrigins,
-			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete},
-			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match", "If-None-Match", echo.HeaderXRequestID},
+			AllowOrigins: cfg.CORSOrigins,
+			AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete},
+			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match", "If-None-Match", echo.HeaderXRequestID,
+				"Idempotency-Key"},
 			ExposeHeaders: exposedHeaders,
 			MaxAge:        3600,
 		}))
@@ -156,12 +157,12 @@ func (s *Server) routes() {
 	v1.POST("/auth/tokens", s.login)
 	v1.DELETE("/auth/tokens/current", s.logout)
 	get(v1.Add, "/properties", s.listProperties)
-	v1.POST("/properties", s.createProperty)
-	v1.POST("/properties/batch", s.importProperties)
+	v1.POST("/properties", s.createProperty, idempotencyKey)
+	v1.POST("/properties/batch", s.importProperties, idempotencyKey)
 	get(v1.Add, "/properties/:id", s.getProperty)
 	v1.PATCH("/properties/:id", s.updateProperty)
 	v1.DELETE("/properties/:id", s.deleteProperty)
-	v1.POST("/properties/:id/rooms", s.addRoom)
+	v1.POST("/properties/:id/rooms", s.addRoom, idempotencyKey)
 	get(v1.Add, "/properties/:id/rooms/:room_id", s.room)
 	v1.PATCH("/properties/:id/rooms/:room_id", s.updateRoom)
 	v1.DELETE("/properties/:id/rooms/:room_id", s.removeRoom)

@@ -833,3 +833,56 @@ func TestDocsShowRealShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestIdempotencyKeyHeader: a create sent again with its Idempotency-Key,
+// quoted (a structured-field string) or bare, gets the first answer,
+// headers included, and makes nothing; a bad key is 422 naming the header,
+// before anything is written.
+func TestIdempotencyKeyHeader(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t, "sqlite", server.Config{})
+	alice, _ := a.user("Alice")
+	body := map[string]any{"name": "Loft", "type": "loft", "city": "Lyon"}
+	first := a.do("POST", "/v1/properties", alice, body, "Idempotency-Key", `"a1b2"`)
+	again := a.do("POST", "/v1/properties", alice, body, "Idempotency-Key", `a1b2`)
+	if first.status != 201 || again.status != 201 || !bytes.Equal(first.body, again.body) ||
+		again.header.Get("Location") != first.header.Get("Location") || again.header.Get("ETag") != `"1"` {
+		t.Fatalf("create twice with one key: %d %s, then %d %s (Location %q)", first.status, first.body, again.status,
+			again.body, again.header.Get("Location"))
+	}
+	escaped := a.do("POST", "/v1/properties", alice, body, "Idempotency-Key", `"q\"\\"`)
+	bare := a.do("POST", "/v1/properties", alice, body, "Idempotency-Key", `q"\`)
+	if escaped.status != 201 || !bytes.Equal(escaped.body, bare.body) || bytes.Equal(escaped.body, first.body) {
+		t.Errorf("a quoted key with escapes is its bare form: %s, then %s", escaped.body, bare.body)
+	}
+	r := a.do("POST", "/v1/properties", alice, map[string]any{"name": "Other", "type": "loft", "city": "Lyon"},
+		"Idempotency-Key", `"a1b2"`)
+	wantProblem(t, "the key of another request", r, 422, "validation_failed")
+	if fieldNames(r) != "Idempotency-Key" {
+		t.Errorf("the key of another request: errors %s", r.body)
+	}
+	for _, bad := range []string{``, `""`, `"with space"`, strings.Repeat("k", 256)} {
+		r := a.do("POST", "/v1/properties/batch", alice, map[string]any{"properties": []any{body}}, "Idempotency-Key", bad)
+		wantProblem(t, fmt.Sprintf("key %q", bad), r, 422, "validation_failed")
+		if fieldNames(r) != "Idempotency-Key" {
+			t.Errorf("key %q: errors %s", bad, r.body)
+		}
+	}
+	req, _ := http.NewRequest("POST", a.url+"/v1/properties", strings.NewReader(`{"name":"Twice","type":"loft","city":"Lyon"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+alice)
+	req.Header["Idempotency-Key"] = []string{`"k1"`, `"k2"`}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 422 {
+		t.Errorf("two Idempotency-Key fields: %s, want 422", resp.Status)
+	}
+	var page realty.Page[realty.PropertySummary]
+	a.do("GET", "/v1/properties", "", nil).json(&page)
+	if len(page.Items) != 2 {
+		t.Errorf("%d properties, want 2: one a key", len(page.Items))
+	}
+}

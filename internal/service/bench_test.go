@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/realtyhq/realty/internal/ratelimit"
@@ -18,23 +19,25 @@ import (
 //
 // The -limited runs have the write limit of 'realty serve' on (far from
 // reached): its bucket is in the process on SQLite, a row of the database
-// on MySQL (one more transaction per write).
+// on MySQL (one more transaction per write). The -keyed runs send each
+// create with a new idempotency key, as pkg/client does: one more read
+// and one more row.
 func BenchmarkCreateProperty(b *testing.B) {
 	limited := service.WithLimits(service.Limits{Writes: ratelimit.Limit{PerMinute: 1 << 30, Burst: 1 << 30}})
-	for _, run := range []string{"", "-limited"} {
+	for _, run := range []string{"", "-limited", "-keyed"} {
 		for _, dialect := range testdb.Dialects {
 			b.Run(dialect+run, func(b *testing.B) {
 				opts := []service.Option{cheap}
-				if run != "" {
+				if run == "-limited" {
 					opts = append(opts, limited)
 				}
-				benchmarkCreate(b, newCore(b, testdb.Open(b, dialect), opts...))
+				benchmarkCreate(b, newCore(b, testdb.Open(b, dialect), opts...), run == "-keyed")
 			})
 		}
 	}
 }
 
-func benchmarkCreate(b *testing.B, core *service.Core) {
+func benchmarkCreate(b *testing.B, core *service.Core, keyed bool) {
 	s := register(b, core, "bench@example.com")
 	svc := core.For(s.Token)
 	area := realty.Area(1250)
@@ -42,8 +45,14 @@ func benchmarkCreate(b *testing.B, core *service.Core) {
 		{Type: "living_room", Area: &area, Features: []string{"fireplace", "south-facing"}},
 		{Type: "kitchen", Area: &area}, {Type: "bedroom", Area: &area, Features: []string{"balcony"}},
 		{Type: "bedroom"}, {Type: "bathroom"}}}
+	i := 0
 	for b.Loop() {
-		if _, err := svc.CreateProperty(context.Background(), in); err != nil {
+		ctx := context.Background()
+		if keyed {
+			i++
+			ctx = realty.WithIdempotencyKey(ctx, fmt.Sprint("bench-", i))
+		}
+		if _, err := svc.CreateProperty(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}

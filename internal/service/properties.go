@@ -22,19 +22,28 @@ func (s *actor) CreateProperty(ctx context.Context, in realty.NewProperty) (real
 		return realty.Property{}, err
 	}
 	var out realty.Property
+	key, err := s.c.keyFor(ctx, u.ID, "create_property", in)
+	if err != nil {
+		return out, err
+	}
 	at := s.c.clock()
 	changes, err := newPropertyChanges(in)
 	if err != nil {
 		return realty.Property{}, err
 	}
-	err = s.c.st.InTx(ctx, func(tx *store.Tx) error {
-		id, roomIDs, err := insertProperty(ctx, tx, u.ID, in, at)
-		if err != nil {
-			return err
-		}
-		out = written(id, roomIDs, u, in, at)
-		return tx.InsertEvents(ctx, []store.EventRow{{PropertyID: id, Version: 1, ActorID: u.ID, At: at,
-			Kind: realty.EventCreated, Changes: changes}})
+	err = once(ctx, s.c, key, &out, func() error {
+		return s.c.st.InTx(ctx, func(tx *store.Tx) error {
+			id, roomIDs, err := insertProperty(ctx, tx, u.ID, in, at)
+			if err != nil {
+				return err
+			}
+			out = written(id, roomIDs, u, in, at)
+			if err := tx.InsertEvents(ctx, []store.EventRow{{PropertyID: id, Version: 1, ActorID: u.ID, At: at,
+				Kind: realty.EventCreated, Changes: changes}}); err != nil {
+				return err
+			}
+			return key.keep(ctx, tx, out)
+		})
 	})
 	return out, err
 }
@@ -130,6 +139,10 @@ func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) (
 		return nil, err
 	}
 	ids := make([]int64, len(in))
+	key, err := s.c.keyFor(ctx, u.ID, "import_properties", in)
+	if err != nil {
+		return nil, err
+	}
 	now := s.c.clock()
 	weight := func(i int) int { // rows written: the property, its rooms and their features
 		n := 1 + len(in[i].Rooms)
@@ -149,7 +162,7 @@ func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) (
 	if err != nil {
 		return nil, err
 	}
-	done, err := s.c.st.InChunks(ctx, len(in), weight, func(tx *store.Tx, from, to int) error {
+	write := func(tx *store.Tx, from, to int) error {
 		chunk, err := tx.InsertProperties(ctx, rows[from:to])
 		if err != nil {
 			return err
@@ -159,7 +172,24 @@ func (s *actor) ImportProperties(ctx context.Context, in []realty.NewProperty) (
 			events[i].PropertyID = ids[i]
 		}
 		return tx.InsertEvents(ctx, events[from:to])
-	})
+	}
+	if key.key != "" {
+		// One transaction, which keeps the key: the import happens whole
+		// or not at all, and once.
+		err := once(ctx, s.c, key, &ids, func() error {
+			return s.c.st.InTx(ctx, func(tx *store.Tx) error {
+				if err := write(tx, 0, len(in)); err != nil {
+					return err
+				}
+				return key.keep(ctx, tx, ids)
+			})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return ids, nil
+	}
+	done, err := s.c.st.InChunks(ctx, len(in), weight, write)
 	if err != nil && done > 0 {
 		return nil, fmt.Errorf("the import stopped after %d of %d properties: properties[0] to properties[%d] "+
 			"(ids %d to %d) were imported and stay, the others were not; import them again: %w",
@@ -250,7 +280,7 @@ func (s *actor) PropertiesWithRooms(ctx context.Context, f realty.PropertyFilter
 // ownedWrite runs fn in a transaction after checking, with the property's row
 // locked, that the acting user owns it and that ifVersion (when not 0) is its
 // current version, which fn is given. Every write to a property or its rooms
-// goes through here.
+// goes through here, or through ownedTx.
 func (s *actor) ownedWrite(ctx context.Context, id, ifVersion int64, validate func() error, fn func(tx *store.Tx, w ownedTx) error) error {
 	u, err := s.writer(ctx, 1)
 	if err != nil {
@@ -259,6 +289,12 @@ func (s *actor) ownedWrite(ctx context.Context, id, ifVersion int64, validate fu
 	if err := validate(); err != nil {
 		return err
 	}
+	return s.ownedTx(ctx, u, id, ifVersion, fn)
+}
+
+// ownedTx is ownedWrite for a user already known and counted, whose input
+// is valid.
+func (s *actor) ownedTx(ctx context.Context, u store.UserRow, id, ifVersion int64, fn func(tx *store.Tx, w ownedTx) error) error {
 	if err := realty.CheckVersion(ifVersion); err != nil {
 		return err
 	}
@@ -326,26 +362,45 @@ func noInput() error { return nil }
 func (s *actor) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom, ifVersion int64) (realty.Room, error) {
 	in = in.Normalized()
 	var out realty.Room
-	err := s.ownedWrite(ctx, propertyID, ifVersion, in.Validate, func(tx *store.Tx, w ownedTx) error {
-		n, last, err := tx.RoomSlots(ctx, propertyID)
-		if err != nil {
-			return err
-		}
-		if n >= realty.MaxRooms {
-			return realty.Invalid("rooms", "a property has at most %d rooms", realty.MaxRooms)
-		}
-		ids, err := tx.InsertRooms(ctx, propertyID, last, []realty.NewRoom{in})
-		if err != nil {
-			return err
-		}
-		if err := tx.TouchProperty(ctx, propertyID, w.at); err != nil {
-			return err
-		}
-		if out, err = tx.Room(ctx, ids[0]); err != nil {
-			return err
-		}
-		out.PropertyVersion = w.version + 1 // TouchProperty's increment, under the row lock
-		return event(ctx, tx, w, realty.EventRoomAdded, &out.ID, nil, realty.RoomMembersOf(out))
+	u, err := s.writer(ctx, 1)
+	if err != nil {
+		return out, err
+	}
+	if err := in.Validate(); err != nil {
+		return out, err
+	}
+	key, err := s.c.keyFor(ctx, u.ID, "add_room", struct {
+		PropertyID int64          `json:"property_id"`
+		Room       realty.NewRoom `json:"room"`
+	}{propertyID, in})
+	if err != nil {
+		return out, err
+	}
+	err = once(ctx, s.c, key, &out, func() error {
+		return s.ownedTx(ctx, u, propertyID, ifVersion, func(tx *store.Tx, w ownedTx) error {
+			n, last, err := tx.RoomSlots(ctx, propertyID)
+			if err != nil {
+				return err
+			}
+			if n >= realty.MaxRooms {
+				return realty.Invalid("rooms", "a property has at most %d rooms", realty.MaxRooms)
+			}
+			ids, err := tx.InsertRooms(ctx, propertyID, last, []realty.NewRoom{in})
+			if err != nil {
+				return err
+			}
+			if err := tx.TouchProperty(ctx, propertyID, w.at); err != nil {
+				return err
+			}
+			if out, err = tx.Room(ctx, ids[0]); err != nil {
+				return err
+			}
+			out.PropertyVersion = w.version + 1 // TouchProperty's increment, under the row lock
+			if err := event(ctx, tx, w, realty.EventRoomAdded, &out.ID, nil, realty.RoomMembersOf(out)); err != nil {
+				return err
+			}
+			return key.keep(ctx, tx, out)
+		})
 	})
 	return out, err
 }

@@ -29,6 +29,7 @@ type Core struct {
 	writes   ratelimit.Limiter
 
 	schemaCurrent atomic.Bool
+	keysSwept     atomic.Int64 // when sweepKeys last ran, in Unix nanoseconds
 
 	dummyOnce sync.Once
 	dummy     string // a hash to check against when the email is unknown

@@ -845,3 +845,47 @@ func TestImportOfSeveralOwners(t *testing.T) {
 		}
 	})
 }
+
+// TestIdempotencyKeys: a key is kept once per user (the second is
+// ErrKeyTaken), and the keys past a time are deleted a thousand at a time,
+// the newer ones kept.
+func TestIdempotencyKeys(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		alice, err := st.CreateUser(ctx, user("keys@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC)
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			for i := range 1500 {
+				if err := tx.KeepKey(ctx, store.KeyRow{UserID: alice, Key: fmt.Sprint("old-", i), Request: "r",
+					Result: []byte("[1]"), CreatedAt: old}); err != nil {
+					return err
+				}
+			}
+			return tx.KeepKey(ctx, store.KeyRow{UserID: alice, Key: "new", Request: "r", Result: []byte("[2]"), CreatedAt: now})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			return tx.KeepKey(ctx, store.KeyRow{UserID: alice, Key: "new", Request: "other", Result: []byte("[3]"), CreatedAt: now})
+		})
+		if !errors.Is(err, store.ErrKeyTaken) {
+			t.Errorf("the same key again: %v, want ErrKeyTaken", err)
+		}
+		for i, want := range []bool{true, false} {
+			if more, err := st.ForgetOldKeys(ctx, now.Add(-time.Hour)); err != nil || more != want {
+				t.Errorf("sweep %d: more %v, %v; want %v", i+1, more, err, want)
+			}
+		}
+		if _, err := st.Key(ctx, alice, "old-1499"); !errors.Is(err, realty.ErrNotFound) {
+			t.Errorf("an old key after the sweeps: %v", err)
+		}
+		if k, err := st.Key(ctx, alice, "new"); err != nil || string(k.Result) != "[2]" || !k.CreatedAt.Equal(now) {
+			t.Errorf("the new key: %+v, %v", k, err)
+		}
+	})
+}

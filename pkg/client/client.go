@@ -90,6 +90,9 @@ type request struct {
 	patch     bool   // send the body as application/merge-patch+json
 	ifVersion int64  // If-Match, when > 0
 	etag      *int64 // when set, receives the version of the response's ETag
+	// create: sent with the context's Idempotency-Key, if it has one.
+	create bool
+	key    string // the Idempotency-Key of every attempt
 }
 
 // do sends r and decodes a 2xx response into out (when not nil).
@@ -102,6 +105,14 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		var err error
 		if payload, err = json.Marshal(r.body); err != nil {
 			return err
+		}
+	}
+	if r.create {
+		r.key = realty.IdempotencyKey(ctx)
+		if r.key != "" {
+			if err := realty.ValidateIdempotencyKey(r.key); err != nil {
+				return err // as the service would: the header could not carry it as it is
+			}
 		}
 	}
 	for attempt := 0; ; attempt++ {
@@ -157,6 +168,9 @@ func (c *Client) send(ctx context.Context, r request, payload []byte) (*http.Res
 	}
 	if r.ifVersion > 0 {
 		req.Header.Set("If-Match", `"`+strconv.FormatInt(r.ifVersion, 10)+`"`)
+	}
+	if r.key != "" {
+		req.Header.Set("Idempotency-Key", strconv.Quote(r.key)) // a structured-field string
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {

@@ -59,7 +59,7 @@ func (c *Client) User(ctx context.Context, userID int64) (realty.PublicUser, err
 // CreateProperty registers a property with its rooms.
 func (c *Client) CreateProperty(ctx context.Context, in realty.NewProperty) (realty.Property, error) {
 	var p realty.Property
-	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/properties", body: in}, &p)
+	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/properties", body: in, create: true}, &p)
 	return p, err
 }
 
@@ -72,7 +72,7 @@ func (c *Client) ImportProperties(ctx context.Context, in []realty.NewProperty) 
 	body := struct {
 		Properties []realty.NewProperty `json:"properties"`
 	}{in}
-	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/properties/batch", body: body}, &out)
+	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/properties/batch", body: body, create: true}, &out)
 	return out.IDs, err
 }
 
@@ -158,7 +158,7 @@ func (c *Client) DeleteProperty(ctx context.Context, propertyID int64, ifVersion
 func (c *Client) AddRoom(ctx context.Context, propertyID int64, in realty.NewRoom, ifVersion int64) (realty.Room, error) {
 	var r realty.Room
 	err := c.do(ctx, request{method: http.MethodPost, path: "/v1/properties/" + id(propertyID) + "/rooms", body: in,
-		ifVersion: ifVersion}, &r)
+		ifVersion: ifVersion, create: true}, &r)
 	return r, err
 }
 

@@ -26,7 +26,9 @@ type Service interface {
 	// User returns anybody's public profile.
 	User(ctx context.Context, id int64) (PublicUser, error)
 
-	// CreateProperty registers a property, rooms included, owned by the acting user.
+	// CreateProperty registers a property, rooms included, owned by the
+	// acting user. CreateProperty, AddRoom and ImportProperties made with an
+	// idempotency key (WithIdempotencyKey) happen once per key.
 	CreateProperty(ctx context.Context, in NewProperty) (Property, error)
 	// ImportProperties creates many properties, rooms included, owned by the
 	// acting user, and returns their ids in order; at most MaxImport per call.
@@ -34,7 +36,8 @@ type Service interface {
 	// none is. Through a server on MySQL they are written in one transaction;
 	// on SQLite, and in a local bulk load, in a few committed in order, so
 	// that should the database fail midway, the error says which properties
-	// were imported and stay (those before the failure).
+	// were imported and stay (those before the failure). With an idempotency
+	// key, in one transaction everywhere.
 	ImportProperties(ctx context.Context, in []NewProperty) ([]int64, error)
 	// Property returns one property with its rooms.
 	Property(ctx context.Context, id int64) (Property, error)
