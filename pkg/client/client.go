@@ -3,14 +3,19 @@
 // same on a local database or against `realty serve`; problem responses come
 // back as the same typed errors (realty.ErrNotFound, *realty.ValidationError...).
 //
-// Requests honour their context. Requests that cannot have changed anything
-// are retried a few times with backoff: every request whose connection could
-// not be opened, and reads (GET) that failed in flight or got 503.
+// Requests honour their context. Requests that cannot have changed anything,
+// or only once, are retried a few times with backoff: every request whose
+// connection could not be opened, and reads (GET) and creates that failed in
+// flight or got 503. A create (CreateProperty, AddRoom, ImportProperties)
+// carries an Idempotency-Key, the context's (realty.WithIdempotencyKey) or a
+// new one, the same on every attempt: the server makes it once.
 package client
 
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -90,7 +95,8 @@ type request struct {
 	patch     bool   // send the body as application/merge-patch+json
 	ifVersion int64  // If-Match, when > 0
 	etag      *int64 // when set, receives the version of the response's ETag
-	// create: sent with the context's Idempotency-Key, if it has one.
+	// create: sent with an Idempotency-Key (the context's, or a new one),
+	// so that it may be sent again after an answer that never came.
 	create bool
 	key    string // the Idempotency-Key of every attempt
 }
@@ -109,15 +115,17 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	}
 	if r.create {
 		r.key = realty.IdempotencyKey(ctx)
-		if r.key != "" {
-			if err := realty.ValidateIdempotencyKey(r.key); err != nil {
-				return err // as the service would: the header could not carry it as it is
-			}
+		if r.key == "" {
+			r.key = newIdempotencyKey()
+		}
+		if err := realty.ValidateIdempotencyKey(r.key); err != nil {
+			return err // as the service would: the header could not carry it as it is
 		}
 	}
 	for attempt := 0; ; attempt++ {
 		resp, err := c.send(ctx, r, payload)
-		retry, wait := c.shouldRetry(r.method, resp, err, attempt)
+		retry, wait := c.shouldRetry(r.method == http.MethodGet || r.method == http.MethodHead || r.key != "",
+			resp, err, attempt)
 		if !retry {
 			if err != nil {
 				return err
@@ -207,13 +215,15 @@ func neverSent(err error) bool {
 	return errors.As(err, &oe) && oe.Op == "dial"
 }
 
-// shouldRetry decides whether to try again, and after how long.
-func (c *Client) shouldRetry(method string, resp *http.Response, err error, attempt int) (bool, time.Duration) {
+// shouldRetry decides whether to try again, and after how long. A safe
+// request (a read, or a create with an idempotency key) is sent again after
+// a connection that failed at any point, or a 503; any other only when it
+// never reached the server.
+func (c *Client) shouldRetry(safe bool, resp *http.Response, err error, attempt int) (bool, time.Duration) {
 	if attempt >= c.retries {
 		return false, 0
 	}
 	var ce *connError
-	safe := method == http.MethodGet || method == http.MethodHead
 	switch {
 	case errors.As(err, &ce):
 		if !safe && !neverSent(ce.err) {
@@ -249,4 +259,11 @@ func decodeResponse(resp *http.Response, out any) error {
 		return nil
 	}
 	return problemError(resp, body)
+}
+
+// newIdempotencyKey is a random key for a create: 128 bits, in hex.
+func newIdempotencyKey() string {
+	b := make([]byte, 16)
+	_, _ = crand.Read(b) // never fails
+	return hex.EncodeToString(b)
 }

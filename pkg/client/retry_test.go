@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -152,5 +154,53 @@ func TestRefusalsSayWhenToRetry(t *testing.T) {
 		case tc.want > 0 && (!ok || later.After > tc.want || later.After < tc.want-2*time.Second):
 			t.Errorf("%d, Retry-After %q: %v (RetryLater %v), want a RetryLater of %s", tc.status, tc.retryAfter, err, ok, tc.want)
 		}
+	}
+}
+
+// TestCreatesAreSentAgainWithTheirKey: a create whose answer is lost (the
+// connection cut after the server read it) is sent again with the same
+// Idempotency-Key, the context's if it has one, so that the server makes it
+// once; a change without a key is not sent again.
+func TestCreatesAreSentAgainWithTheirKey(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	keys := map[string][]string{} // by path: the Idempotency-Key of each request
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		keys[r.URL.Path] = append(keys[r.URL.Path], r.Header.Get("Idempotency-Key"))
+		n := len(keys[r.URL.Path])
+		mu.Unlock()
+		if n == 1 { // the first answer never comes
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"id":7,"name":"Loft","ids":[7]}`))
+	}))
+	defer ts.Close()
+	c, _ := client.New(ts.URL, client.WithToken("t"), client.WithRetries(3, time.Millisecond))
+	ctx := context.Background()
+	if p, err := c.CreateProperty(ctx, realty.NewProperty{Name: "Loft"}); err != nil || p.ID != 7 {
+		t.Errorf("create after a lost answer: %v, %+v", err, p)
+	}
+	if _, err := c.ImportProperties(realty.WithIdempotencyKey(ctx, "batch-1"), []realty.NewProperty{{Name: "Loft"}}); err != nil {
+		t.Errorf("import after a lost answer: %v", err)
+	}
+	_, err := c.UpdateProperty(ctx, 7, realty.PropertyPatch{}, 0)
+	mu.Lock()
+	defer mu.Unlock()
+	if k := keys["/v1/properties"]; len(k) != 2 || len(k[0]) != 34 || k[0] != k[1] {
+		t.Errorf("create: keys %q, want one new key, quoted, twice", k)
+	}
+	if k := keys["/v1/properties/batch"]; len(k) != 2 || k[0] != `"batch-1"` || k[1] != k[0] {
+		t.Errorf("import: keys %q, want the context's twice", k)
+	}
+	if k := keys["/v1/properties/7"]; !errors.Is(err, realty.ErrUnavailable) || len(k) != 1 || k[0] != "" {
+		t.Errorf("update after a lost answer: %v, keys %q; want unavailable after one request, without a key", err, k)
 	}
 }
