@@ -3,7 +3,9 @@
 // database node and a realty server and restarts them; then it checks
 // what the cluster acknowledged against what its three nodes hold:
 //
-//   - every acknowledged create is on all three nodes;
+//   - every acknowledged create is on all three nodes, and none twice: a
+//     create is sent with an Idempotency-Key, and sent again with it when
+//     its answer is lost or a 503 (a few times, with backoff);
 //   - no lost update: each edited property's final version is 1 + the
 //     edits acknowledged (+ at most the edits whose answer was lost);
 //   - answers other than 2xx and 4xx are 503 only, and only inside the
@@ -70,6 +72,9 @@ type run struct {
 	mu     sync.Mutex
 	events []event
 	acked  []int64 // acknowledged creates
+	// resent: creates sent again with their key; recovered: those of them
+	// answered 201 in the end.
+	resent, recovered int
 	// serverKilled is when the realty server was killed.
 	serverKilled time.Duration
 }
@@ -224,12 +229,34 @@ func (r *run) user(email string) string {
 	return s.Token
 }
 
+// create makes a property, with an Idempotency-Key: a create whose answer
+// was lost, or a 503, is sent again with it, up to 5 times in about 3 s,
+// and the server makes it once.
 func (r *run) create(token, name string) (int64, error) {
 	body := map[string]any{"name": name, "type": "apartment", "city": []string{"Lyon", "Paris", "Nantes"}[len(name)%3],
 		"rooms": []any{map[string]any{"type": "living_room", "area": 21.5, "features": []string{"balcony"}},
 			map[string]any{"type": "bedroom", "area": 11}}}
+	key := strconv.Quote(fmt.Sprintf("chaos-%016x", rand.Uint64()))
 	var p struct{ ID int64 }
-	if st := r.do("create", "POST", "/v1/properties", token, body, &p); st != 201 {
+	st, attempts := 0, 0
+	for attempts < 6 {
+		if attempts > 0 {
+			time.Sleep(100 * time.Millisecond << (attempts - 1)) // backoff: 0.1 to 1.6 s
+		}
+		attempts++
+		if st = r.do("create", "POST", "/v1/properties", token, body, &p, "Idempotency-Key", key); st != 0 && st != 503 {
+			break
+		}
+	}
+	if attempts > 1 {
+		r.mu.Lock()
+		r.resent++
+		if st == 201 {
+			r.recovered++
+		}
+		r.mu.Unlock()
+	}
+	if st != 201 {
 		return 0, fmt.Errorf("create: %d", st)
 	}
 	return p.ID, nil
@@ -329,6 +356,7 @@ func (r *run) report(faults [][2]time.Duration) bool {
 	}
 	fmt.Printf("failures: %d 503s in %d window(s), %d writes unanswered when their server was killed\n",
 		len(bad)-unanswered, len(windows), unanswered)
+	fmt.Printf("creates sent again with their Idempotency-Key: %d, of which %d answered 201\n", r.resent, r.recovered)
 	for _, w := range windows {
 		fault := time.Duration(-1)
 		for _, f := range faults {
@@ -401,6 +429,18 @@ func (r *run) verify(env map[string]string, dir string, hots [][]*hot) bool {
 		}
 	}
 
+	// No create made twice: each has its own name, and is sent again only
+	// with its key.
+	var twice int
+	if err := nodes[0].QueryRow(`SELECT COUNT(*) FROM (SELECT name FROM properties WHERE name LIKE 'Chaos %'
+		GROUP BY name HAVING COUNT(*) > 1) d`).Scan(&twice); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("creates made twice: %d\n", twice)
+	if twice > 0 {
+		ok = false
+	}
+
 	// No lost update on the hot properties.
 	edits, ambiguous, exact := 0, 0, 0
 	for _, hs := range hots {
@@ -435,7 +475,7 @@ func (r *run) verify(env map[string]string, dir string, hots [][]*hot) bool {
 		edits, ambiguous, exact, len(hots)*len(hots[0]))
 
 	// The same data on the three nodes.
-	tables := "users, auth_tokens, properties, rooms, room_features, schema_migrations"
+	tables := "users, auth_tokens, properties, rooms, room_features, idempotency_keys, schema_migrations"
 	var sums []string
 	for _, db := range nodes {
 		rows, err := db.Query("CHECKSUM TABLE " + tables)
