@@ -458,8 +458,12 @@ func (m *Model) listView() string {
 		switch {
 		case !l.loaded && l.loading:
 			b.WriteString(dimStyle.Render("Loading…") + "\n")
-		case l.loaded:
+		case l.loaded && l.filtered():
 			b.WriteString(dimStyle.Render("No properties match. Press x to clear the filters.") + "\n")
+		case l.loaded && m.loggedIn():
+			b.WriteString(dimStyle.Render("No properties yet. Press n to create one.") + "\n")
+		case l.loaded:
+			b.WriteString(dimStyle.Render("No properties yet. Press R to register (or L to log in), then n to create one.") + "\n")
 		}
 		return b.String()
 	}

@@ -844,3 +844,17 @@ func TestHistoryOfAProperty(t *testing.T) {
 		d.keys("h").want("Version 122, updated", `name: "Flat 120" → "Loft"`)
 	})
 }
+
+// TestAnEmptyListSaysWhatToDo: with no property at all, the list says how
+// to make the first (registering first if need be), not to clear filters
+// that are not there; with filters, it says to clear them.
+func TestAnEmptyListSaysWhatToDo(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		w.open("").want("No properties yet. Press R to register (or L to log in), then n to create one.").
+			wantNot("clear the filters")
+		d := w.open(w.alice).want("No properties yet. Press n to create one.")
+		d.keys("m").want("No properties match. Press x to clear the filters.")
+		d.keys("x").want("No properties yet. Press n to create one.")
+	})
+}
