@@ -49,25 +49,18 @@ func (s *actor) CreateProperty(ctx context.Context, in realty.NewProperty) (real
 }
 
 // newPropertyChanges are the changes of a new property's event as stored:
-// the JSON object of its members and rooms, which the store reads back as
-// the changes of every member from nothing (realty.Changes(nil, object)).
-// One Marshal: an import of a million properties writes a million of them.
+// the JSON object of its members and rooms without the empty ones, which
+// the store reads back as the changes of every member from nothing
+// (realty.ExpandNewPropertyMembers, realty.Changes(nil, object)). One
+// Marshal: an import of a million properties writes a million of them.
 func newPropertyChanges(p realty.NewProperty) ([]byte, error) {
-	rooms := make([]realty.RoomMembers, len(p.Rooms))
+	m := realty.NewPropertyMembers{PropertyMembers: realty.PropertyMembers{Name: p.Name, Description: p.Description,
+		Type: p.Type, City: p.City, Transaction: p.Transaction, Price: p.Price, Currency: p.Currency, Status: p.Status},
+		Rooms: make([]realty.RoomMembers, len(p.Rooms))}
 	for i, r := range p.Rooms {
-		features := r.Features
-		if features == nil {
-			features = []string{}
-		}
-		rooms[i] = realty.RoomMembers{Type: r.Type, Name: r.Name, Area: r.Area, Level: r.Level,
-			Description: r.Description, Features: features}
+		m.Rooms[i] = realty.RoomMembers(r)
 	}
-	members := realty.PropertyMembers{Name: p.Name, Description: p.Description, Type: p.Type, City: p.City,
-		Transaction: p.Transaction, Price: p.Price, Currency: p.Currency, Status: p.Status}
-	return json.Marshal(struct {
-		realty.PropertyMembers
-		Rooms []realty.RoomMembers `json:"rooms"`
-	}{members, rooms})
+	return m.CompactJSON()
 }
 
 // changesJSON is realty.Changes as the JSON an event stores.

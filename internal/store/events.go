@@ -67,7 +67,9 @@ func (s *Store) PropertyEvents(ctx context.Context, propertyID, beforeID int64, 
 		}
 		e.At = e.At.UTC()
 		if len(changes) > 0 && changes[0] == '{' { // a new property's members
-			e.Changes, err = realty.Changes(nil, json.RawMessage(changes))
+			if changes, err = realty.ExpandNewPropertyMembers(changes); err == nil {
+				e.Changes, err = realty.Changes(nil, json.RawMessage(changes))
+			}
 		} else {
 			err = json.Unmarshal(changes, &e.Changes)
 		}
