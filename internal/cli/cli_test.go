@@ -118,6 +118,7 @@ func TestExitCodes(t *testing.T) {
 			{"unknown flag", "", []string{"property", "list", "--town", "Lyon"}, cli.ExitUsage, "unknown flag"},
 			{"missing argument", "", []string{"property", "show"}, cli.ExitUsage, "needs PROPERTY_ID"},
 			{"bad id", "", []string{"property", "show", "abc"}, cli.ExitUsage, "positive number"},
+			{"bad owner", "", []string{"property", "list", "--owner", "bob"}, cli.ExitUsage, `--owner must be a user id or me, got "bob"`},
 			{"nothing to update", "", []string{"property", "update", id}, cli.ExitUsage, "nothing to change"},
 			{"delete without --yes off a terminal", "", []string{"property", "delete", id}, cli.ExitUsage, "--yes"},
 			{"prompt impossible", "", []string{"user", "register", "--first-name", "C", "--last-name", "D"}, cli.ExitUsage, "--email"},

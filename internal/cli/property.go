@@ -225,7 +225,11 @@ func resolveOwner(ctx context.Context, svc realty.Service, owner string) (int64,
 		u, err := svc.Me(ctx)
 		return u.ID, err
 	}
-	return parseID("--owner", owner)
+	id, err := parseID("--owner", owner)
+	if err != nil {
+		return 0, usageErrorf("--owner must be a user id or me, got %q", owner)
+	}
+	return id, nil
 }
 
 func parsePropertyTypeFlag(s, flag string) (realty.PropertyType, error) {
