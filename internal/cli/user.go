@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -16,10 +17,11 @@ func newUserCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "user",
 		Short: "Register, and keep your personal information up to date",
-		Long:  "Register an account, see and update your personal information (names, birth date, email), change your password, and see other users' public profiles.",
+		Long:  "Register an account, see and update your personal information (names, birth date, email), change your password, see other users' public profiles, and delete your account.",
 		Args:  noArgs,
 	}
-	cmd.AddCommand(newUserRegisterCmd(f), newUserMeCmd(f), newUserShowCmd(f), NewCmdUserUpdate(f, nil), newUserPasswdCmd(f))
+	cmd.AddCommand(newUserRegisterCmd(f), newUserMeCmd(f), newUserShowCmd(f), NewCmdUserUpdate(f, nil), newUserPasswdCmd(f),
+		newUserDeleteCmd(f))
 	return cmd
 }
 
@@ -263,5 +265,58 @@ password and the second the new one.`,
 		},
 	}
 	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the current and the new password from standard input, one per line")
+	return cmd
+}
+
+func newUserDeleteCmd(f *Factory) *cobra.Command {
+	var passwordStdin, yes bool
+	cmd := &cobra.Command{
+		Use:   "delete",
+		Short: "Delete your account and all that is yours",
+		Long: `Delete your account, your properties with their rooms and history, and your
+sessions: the right to erasure. It cannot be undone. It takes your password;
+on a terminal realty asks for it, and asks to confirm unless --yes; elsewhere
+--yes and --password-stdin are required. Your email can be registered again.`,
+		Example: `  realty user delete
+  echo "$PASSWORD" | realty user delete --yes --password-stdin`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := f.Service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			me, err := svc.Me(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if !yes {
+				ok, err := f.IO.Confirm(fmt.Sprintf("Delete your account %s and all your properties, for good?", me.Email))
+				if err != nil || !ok {
+					if err == nil {
+						f.Print.Status("Nothing deleted.")
+					}
+					return err
+				}
+			}
+			password, err := readPassword(f.IO, passwordStdin, "Password")
+			if err != nil {
+				return err
+			}
+			if err := svc.DeleteAccount(cmd.Context(), realty.AccountDeletion{Password: password}); err != nil {
+				return err
+			}
+			key, err := f.BackendKey(cmd.Context())
+			if err == nil {
+				err = f.Creds.Set(key, credential{}) // its token is gone with the account
+			}
+			if err != nil {
+				return err
+			}
+			f.Print.Status("Deleted your account %s and all that was yours.", me.Email)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
 	return cmd
 }

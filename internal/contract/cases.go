@@ -1310,3 +1310,45 @@ func testIdempotentCreates(t *testing.T, e *env) {
 		t.Errorf("the imported studio has %d events, want 1", n)
 	}
 }
+
+// testDeleteAccount: deleting one's account takes one's password, and then
+// deletes the user, their properties with rooms and history, and their
+// sessions; nobody else's data; the email can be registered again. A wrong
+// or missing password, or no session, deletes nothing.
+func testDeleteAccount(t *testing.T, e *env) {
+	alice, bob := e.register("Alice"), e.register("Bob")
+	loft, flat := e.create(alice, "Loft", "Lyon"), e.create(alice, "Flat", "Paris")
+	must[realty.Room](t, "add room")(alice.svc.AddRoom(e.ctx, loft.ID, realty.NewRoom{Type: "cellar"}, 0))
+	house := e.create(bob, "House", "Lyon")
+	other := must[realty.Session](t, "alice's second session")(e.anon().Login(e.ctx,
+		realty.Credentials{Email: alice.Email, Password: alice.password}))
+
+	wantInvalid(t, "no password", alice.svc.DeleteAccount(e.ctx, realty.AccountDeletion{}), "password")
+	wantInvalid(t, "wrong password", alice.svc.DeleteAccount(e.ctx, realty.AccountDeletion{Password: "not it"}), "password")
+	wantErr(t, "no session", e.anon().DeleteAccount(e.ctx, realty.AccountDeletion{Password: alice.password}),
+		realty.ErrUnauthenticated)
+	e.get(loft.ID) // still there
+
+	if err := alice.svc.DeleteAccount(e.ctx, realty.AccountDeletion{Password: alice.password}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{loft.ID, flat.ID} {
+		_, err := e.anon().Property(e.ctx, id)
+		wantErr(t, fmt.Sprintf("property %d after", id), err, realty.ErrNotFound)
+		_, err = e.anon().PropertyHistory(e.ctx, id, realty.HistoryFilter{})
+		wantErr(t, fmt.Sprintf("history of %d after", id), err, realty.ErrNotFound)
+	}
+	_, err := e.anon().User(e.ctx, alice.ID)
+	wantErr(t, "alice's profile after", err, realty.ErrNotFound)
+	_, err = e.backend(other.Token).Me(e.ctx)
+	wantErr(t, "alice's other session after", err, realty.ErrUnauthenticated)
+	_, err = e.anon().Login(e.ctx, realty.Credentials{Email: alice.Email, Password: alice.password})
+	wantErr(t, "alice's log-in after", err, realty.ErrUnauthenticated)
+
+	same(t, "bob's house", e.get(house.ID).Name, "House")
+	must[realty.User](t, "bob")(bob.svc.Me(e.ctx))
+	again := e.register("Alice")
+	if again.ID == alice.ID {
+		t.Errorf("the email registered again has the deleted user's id %d", alice.ID)
+	}
+}

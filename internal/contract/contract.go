@@ -50,6 +50,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) ServiceFor) {
 		{"ImportProperties", testImport},
 		{"History", testHistory},
 		{"IdempotentCreates", testIdempotentCreates},
+		{"DeleteAccount", testDeleteAccount},
 		{"ListWithRooms", testListWithRooms},
 		{"ExportImportRoundTrip", testExportImportRoundTrip},
 		{"CityPagination", testCityPagination},

@@ -86,6 +86,17 @@ func (s *Server) changePassword(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+func (s *Server) deleteAccount(c echo.Context) error {
+	var in realty.AccountDeletion
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	if err := s.svc(c).DeleteAccount(c.Request().Context(), in); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 func (s *Server) user(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {

@@ -153,6 +153,7 @@ func (s *Server) routes() {
 	get(v1.Add, "/users/me", s.me)
 	v1.PATCH("/users/me", s.updateMe)
 	v1.PUT("/users/me/password", s.changePassword)
+	v1.POST("/users/me/deletion", s.deleteAccount)
 	get(v1.Add, "/users/:id", s.user)
 	v1.POST("/auth/tokens", s.login)
 	v1.DELETE("/auth/tokens/current", s.logout)

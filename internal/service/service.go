@@ -262,20 +262,27 @@ func (s *actor) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.User,
 	return fresh.User(), err
 }
 
-func (s *actor) ChangePassword(ctx context.Context, in realty.PasswordChange) error {
+// withPassword returns the acting user, counting a write, once the input
+// is valid and password (the input's field) is theirs.
+func (s *actor) withPassword(ctx context.Context, validate func() error, field, password string) (store.UserRow, error) {
 	u, err := s.writer(ctx, 1)
 	if err != nil {
-		return err
+		return u, err
 	}
-	if err := in.Validate(); err != nil {
-		return err
+	if err := validate(); err != nil {
+		return u, err
 	}
-	ok, err := s.c.check(ctx, in.Current, u.PasswordHash)
+	ok, err := s.c.check(ctx, password, u.PasswordHash)
+	if err == nil && !ok {
+		err = realty.Invalid(field, "is not your current password")
+	}
+	return u, err
+}
+
+func (s *actor) ChangePassword(ctx context.Context, in realty.PasswordChange) error {
+	u, err := s.withPassword(ctx, in.Validate, "current_password", in.Current)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return realty.Invalid("current_password", "is not your current password")
 	}
 	hash, err := s.c.hash(ctx, in.New, false)
 	if err != nil {
@@ -284,6 +291,18 @@ func (s *actor) ChangePassword(ctx context.Context, in realty.PasswordChange) er
 	err = s.c.st.SetPassword(ctx, u.ID, u.PasswordHash, hash, tokenHash(s.token), s.c.clock())
 	if errors.Is(err, store.ErrCredentialsChanged) {
 		return realty.Invalid("current_password", "is not your current password (it was changed meanwhile)")
+	}
+	return err
+}
+
+func (s *actor) DeleteAccount(ctx context.Context, in realty.AccountDeletion) error {
+	u, err := s.withPassword(ctx, in.Validate, "password", in.Password)
+	if err != nil {
+		return err
+	}
+	err = s.c.st.DeleteUser(ctx, u.ID, u.PasswordHash)
+	if errors.Is(err, store.ErrCredentialsChanged) {
+		return realty.Invalid("password", "is not your current password (it was changed meanwhile)")
 	}
 	return err
 }

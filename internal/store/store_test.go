@@ -889,3 +889,61 @@ func TestIdempotencyKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteUser: a user is deleted with every property of theirs, past
+// one transaction's chunk, if their password hash is still the one
+// checked; nobody else's property goes.
+func TestDeleteUser(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dialect string) {
+		st := testdb.Open(t, dialect)
+		alice, err := st.CreateUser(ctx, user("gone@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bob, err := st.CreateUser(ctx, user("stays@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := func(owner int64, n int) []store.NewPropertyRow {
+			out := make([]store.NewPropertyRow, n)
+			for i := range out {
+				out[i] = store.NewPropertyRow{PropertyRow: store.PropertyRow{OwnerID: owner, Name: fmt.Sprint("P", i),
+					Type: "house", City: "Lyon", CityKey: "lyon", At: time.Now().UTC()},
+					Rooms: []realty.NewRoom{{Type: "bedroom", Features: []string{"quiet"}}}}
+			}
+			return out
+		}
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.InsertProperties(ctx, rows(alice, 1200)); err != nil {
+				return err
+			}
+			_, err := tx.InsertProperties(ctx, rows(bob, 3))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hash := user("gone@example.com").PasswordHash
+		count := func() (props, rooms int) {
+			t.Helper()
+			if err := st.Read().QueryRow("SELECT COUNT(*), (SELECT COUNT(*) FROM rooms) FROM properties").Scan(&props, &rooms); err != nil {
+				t.Fatal(err)
+			}
+			return props, rooms
+		}
+		if err := st.DeleteUser(ctx, alice, "another hash"); !errors.Is(err, store.ErrCredentialsChanged) {
+			t.Errorf("with a changed password: %v", err)
+		}
+		if props, _ := count(); props != 1203 {
+			t.Errorf("%d properties after a refused deletion, want all 1203", props)
+		}
+		if err := st.DeleteUser(ctx, alice, hash); err != nil {
+			t.Fatal(err)
+		}
+		props, rooms := count()
+		if _, err := st.UserByID(ctx, alice); !errors.Is(err, realty.ErrNotFound) || props != 3 || rooms != 3 {
+			t.Errorf("after: user %v, %d properties and %d rooms left, want bob's 3 and 3", err, props, rooms)
+		}
+	})
+}

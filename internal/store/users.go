@@ -113,6 +113,65 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, oldHash, hash, ke
 	})
 }
 
+// deleteChunk is how many of a deleted user's properties one transaction
+// deletes (each with its rooms, features, words and events).
+const deleteChunk = 500
+
+// DeleteUser deletes a user whose password hash is still passwordHash (the
+// one the caller checked), else ErrCredentialsChanged, with all that is
+// theirs: their properties first, a chunk a transaction (so that no
+// transaction holds SQLite's write lock long for a large portfolio), then,
+// in one transaction, any property made meanwhile and the user, whose
+// tokens and idempotency keys go with it (ON DELETE CASCADE). Every
+// transaction checks the hash first: a password changed meanwhile stops
+// the deletion where it is.
+func (s *Store) DeleteUser(ctx context.Context, userID int64, passwordHash string) error {
+	same := func(tx *Tx) error {
+		var n int
+		if err := tx.tx.QueryRowxContext(ctx, `SELECT COUNT(*) FROM users WHERE id = ? AND password_hash = ?`,
+			userID, passwordHash).Scan(&n); err != nil {
+			return mapErr(err)
+		}
+		if n == 0 {
+			return ErrCredentialsChanged
+		}
+		return nil
+	}
+	for {
+		var ids []int64
+		if err := s.read.SelectContext(ctx, &ids, `SELECT id FROM properties WHERE owner_id = ? ORDER BY id LIMIT ?`,
+			userID, deleteChunk); err != nil {
+			return mapErr(err)
+		}
+		if len(ids) < deleteChunk {
+			break // the rest goes with the user
+		}
+		q, args, err := sqlx.In(`DELETE FROM properties WHERE owner_id = ? AND id IN (?)`, userID, ids)
+		if err != nil {
+			return err
+		}
+		err = s.InTx(ctx, func(tx *Tx) error {
+			if err := same(tx); err != nil {
+				return err
+			}
+			return mapErr(execErr(tx.tx.ExecContext(ctx, q, args...)))
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return s.InTx(ctx, func(tx *Tx) error {
+		if err := same(tx); err != nil {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM properties WHERE owner_id = ?`, userID); err != nil {
+			return mapErr(err)
+		}
+		_, err := tx.tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, userID)
+		return mapErr(err)
+	})
+}
+
 // TokenRow is an auth_tokens row joined with its user.
 type TokenRow struct {
 	ExpiresAt  time.Time  `db:"expires_at"`

@@ -44,6 +44,11 @@ func (c *Client) UpdateMe(ctx context.Context, in realty.UserPatch) (realty.User
 	return u, err
 }
 
+// DeleteAccount deletes the acting user and all that is theirs.
+func (c *Client) DeleteAccount(ctx context.Context, in realty.AccountDeletion) error {
+	return c.do(ctx, request{method: http.MethodPost, path: "/v1/users/me/deletion", body: in}, nil)
+}
+
 // ChangePassword changes the acting user's password.
 func (c *Client) ChangePassword(ctx context.Context, in realty.PasswordChange) error {
 	return c.do(ctx, request{method: http.MethodPut, path: "/v1/users/me/password", body: in}, nil)

@@ -23,6 +23,11 @@ type Service interface {
 	// ChangePassword checks the current password, sets the new one and revokes
 	// every other token of the user.
 	ChangePassword(ctx context.Context, in PasswordChange) error
+	// DeleteAccount checks the password and deletes the acting user and all
+	// that is theirs: their properties with rooms and history, their
+	// sessions and idempotency keys (the right to erasure). Their email can
+	// be registered again.
+	DeleteAccount(ctx context.Context, in AccountDeletion) error
 	// User returns anybody's public profile.
 	User(ctx context.Context, id int64) (PublicUser, error)
 

@@ -197,6 +197,11 @@ type PasswordChange struct {
 	New     string `json:"new_password"`
 }
 
+// AccountDeletion is what deleting one's account takes: the password.
+type AccountDeletion struct {
+	Password string `json:"password"`
+}
+
 // NewProperty is what creating a property takes, rooms included. The
 // listing terms are optional: not listed, EUR, available by default.
 type NewProperty struct {

@@ -122,6 +122,14 @@ func (in PasswordChange) Validate() error {
 	return p.Err()
 }
 
+// Validate checks that the password is given.
+func (in AccountDeletion) Validate() error {
+	if in.Password == "" {
+		return Invalid("password", "is required")
+	}
+	return nil
+}
+
 // Normalized trims the property's fields and normalizes its rooms.
 func (in NewProperty) Normalized() NewProperty {
 	in.Name = strings.TrimSpace(in.Name)
