@@ -18,8 +18,9 @@ import (
 
 // logoutMsg is the outcome of a log-out: the Service for nobody.
 type logoutMsg struct {
-	svc realty.Service
-	err error
+	svc     realty.Service
+	err     error
+	deleted bool // the account was deleted: its log-in is forgotten
 }
 
 // openRegister shows the sign-up form; a registered user is logged in.
@@ -96,6 +97,8 @@ func (m *Model) profileKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.openPasswordForm()
 	case key.Matches(msg, k.Logout):
 		m.confirm("Log out? Your token is revoked and forgotten.", m.logout())
+	case key.Matches(msg, k.Erase):
+		m.openDeleteAccountForm()
 	case key.Matches(msg, k.Reload):
 		return m.loadMe()
 	}
@@ -104,7 +107,7 @@ func (m *Model) profileKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) profileHelp() bindings {
 	k := m.keys
-	return simple(k.Edit, k.Password, k.Logout, k.Back, k.Help)
+	return simple(k.Edit, k.Password, k.Logout, k.Erase, k.Back, k.Help)
 }
 
 func (m *Model) profileView() string {
@@ -198,6 +201,31 @@ func (m *Model) openPasswordForm() {
 	m.openForm(f)
 }
 
+// openDeleteAccountForm deletes the account, with its properties, once
+// the password is given and "delete" typed; its log-in is then forgotten.
+func (m *Model) openDeleteAccountForm() {
+	f := &form{title: "Delete your account", hint: "Your properties and their history go too. It cannot be undone.",
+		fields: []field{keyed("password", newField("Password", "", "", true)),
+			keyed("confirm", newField("Confirm", "", `type "delete"`, false))}}
+	f.submit = func(v []string) tea.Cmd {
+		if strings.TrimSpace(v[1]) != "delete" {
+			return invalid(realty.Invalid("confirm", `type "delete" to delete your account`))
+		}
+		svc, logout := m.svc, m.logout()
+		return func() tea.Msg {
+			ctx, cancel := m.deadline()
+			defer cancel()
+			if err := svc.DeleteAccount(ctx, realty.AccountDeletion{Password: v[0]}); err != nil {
+				return writeMsg{err: err}
+			}
+			msg, _ := logout().(logoutMsg) // forgets the token, which went with the account
+			msg.deleted = true
+			return msg
+		}
+	}
+	m.openForm(f)
+}
+
 // profileMsg is a saved profile (or password).
 type profileMsg struct {
 	me     realty.User
@@ -228,6 +256,9 @@ func (m *Model) logout() tea.Cmd {
 
 func (m *Model) onLogout(msg logoutMsg) tea.Cmd {
 	m.ask = nil
+	if m.view == viewForm {
+		m.closeForm()
+	}
 	if msg.err != nil {
 		m.view = viewProfile
 		m.setStatus("", msg.err)
@@ -236,5 +267,8 @@ func (m *Model) onLogout(msg logoutMsg) tea.Cmd {
 	m.svc, m.me, m.view = msg.svc, nil, viewList
 	m.detail, m.list.mine = detailState{}, false
 	m.setStatus("Logged out", nil)
+	if msg.deleted {
+		m.setStatus("Your account and all that was yours are deleted", nil)
+	}
 	return m.reloadList()
 }

@@ -10,6 +10,7 @@ type keyMap struct {
 	Edit, AddRoom, EditRoom, DelRoom, Del   key.Binding
 	Next, Prev, Submit, Yes, No             key.Binding
 	Register, Profile, Password, Logout     key.Binding
+	Erase                                   key.Binding // the account
 	Mine, Search, Filters, History          key.Binding
 }
 
@@ -47,6 +48,7 @@ func newKeys() keyMap {
 		Profile:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "profile")),
 		Password: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "password")),
 		Logout:   key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "log out")),
+		Erase:    key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "delete account")),
 		Mine:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mine")),
 		History:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 	}

@@ -2,6 +2,7 @@ package tui_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"reflect"
@@ -856,5 +857,28 @@ func TestAnEmptyListSaysWhatToDo(t *testing.T) {
 		d := w.open(w.alice).want("No properties yet. Press n to create one.")
 		d.keys("m").want("No properties match. Press x to clear the filters.")
 		d.keys("x").want("No properties yet. Press n to create one.")
+	})
+}
+
+// TestDeleteYourAccount: X on the profile deletes the account once the
+// password is right and "delete" typed; its properties go, others' stay,
+// and the TUI is logged out.
+func TestDeleteYourAccount(t *testing.T) {
+	t.Parallel()
+	eachMode(t, func(t *testing.T, w *world) {
+		carol, _ := w.user("Carol")
+		w.create(carol, "Carol's flat", "Paris")
+		w.create(w.alice, "Alice's house", "Paris")
+		d := w.open(carol)
+		d.keys("p").want("X delete account")
+		d.keys("X").want("Delete your account", "It cannot be undone")
+		d.typ("wrong-password").keys("tab").typ("yes").keys("ctrl+s").want(`type "delete"`, "Delete your account")
+		d.clear().typ("delete").keys("ctrl+s") // the keys are on the field to fix
+		d.want("is not your current password", "Delete your account")
+		d.clear().typ("password-Carol").keys("ctrl+s")
+		d.want("Your account and all that was yours are deleted", "not logged in", "Alice's house").wantNot("Carol's flat")
+		if _, err := w.svcFor("").Login(context.Background(), realty.Credentials{Email: "carol@example.com", Password: "password-Carol"}); !errors.Is(err, realty.ErrUnauthenticated) {
+			t.Errorf("carol's log-in after: %v", err)
+		}
 	})
 }
